@@ -1,0 +1,2 @@
+/** @charybdis/cluster — see README.md. */
+export {};

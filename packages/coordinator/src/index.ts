@@ -1,0 +1,2 @@
+/** @charybdis/coordinator — see README.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @charybdis/core — see README.md. */
+export {};

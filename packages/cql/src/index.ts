@@ -1,0 +1,2 @@
+/** @charybdis/cql — see README.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @charybdis/replica — see README.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @charybdis/rpc — see README.md. */
+export {};

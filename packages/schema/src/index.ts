@@ -1,0 +1,2 @@
+/** @charybdis/schema — see README.md. */
+export {};

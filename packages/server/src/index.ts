@@ -1,0 +1,2 @@
+/** @charybdis/server — see README.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @charybdis/storage — see README.md. */
+export {};

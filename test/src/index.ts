@@ -1,0 +1,2 @@
+/** Helpers shared by the black-box tests. */
+export {};
