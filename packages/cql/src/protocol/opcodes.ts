@@ -1,0 +1,41 @@
+/** Opcodes of the CQL native protocol (v3–v5), as in the protocol specification §2.4. */
+export const Opcode = {
+  ERROR: 0x00,
+  STARTUP: 0x01,
+  READY: 0x02,
+  AUTHENTICATE: 0x03,
+  OPTIONS: 0x05,
+  SUPPORTED: 0x06,
+  QUERY: 0x07,
+  RESULT: 0x08,
+  PREPARE: 0x09,
+  EXECUTE: 0x0a,
+  REGISTER: 0x0b,
+  EVENT: 0x0c,
+  BATCH: 0x0d,
+  AUTH_CHALLENGE: 0x0e,
+  AUTH_RESPONSE: 0x0f,
+  AUTH_SUCCESS: 0x10,
+} as const;
+
+/** Error codes of ERROR frames (specification §9). */
+export const ErrorCode = {
+  SERVER_ERROR: 0x0000,
+  PROTOCOL_ERROR: 0x000a,
+  BAD_CREDENTIALS: 0x0100,
+  UNAVAILABLE: 0x1000,
+  OVERLOADED: 0x1001,
+  IS_BOOTSTRAPPING: 0x1002,
+  TRUNCATE_ERROR: 0x1003,
+  WRITE_TIMEOUT: 0x1100,
+  READ_TIMEOUT: 0x1200,
+  READ_FAILURE: 0x1300,
+  FUNCTION_FAILURE: 0x1400,
+  WRITE_FAILURE: 0x1500,
+  SYNTAX_ERROR: 0x2000,
+  UNAUTHORIZED: 0x2100,
+  INVALID: 0x2200,
+  CONFIG_ERROR: 0x2300,
+  ALREADY_EXISTS: 0x2400,
+  UNPREPARED: 0x2500,
+} as const;
