@@ -17,4 +17,5 @@ module.exports = {
       '<rootDir>/packages/$1/src/index.ts',
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/tools/dev/jest-summary-reporter.js'],
 };

@@ -1,2 +1,5 @@
-/** Helpers shared by the black-box tests. */
-export {};
+/** Helpers shared by the black-box tests: start a real node process and talk to it. */
+export { startNode, freePorts, portArgs, tempDir, CHARYBDIS_BIN } from './node-process';
+export type { NodeProcess } from './node-process';
+export { probeShard } from './cql-probe';
+export type { ProbeResult } from './cql-probe';

@@ -1,0 +1,42 @@
+import type { LogLevel } from '@charybdis/core';
+
+/**
+ * The settings of one node after every source is merged, defaults filled in, paths made
+ * absolute and cross-field checks passed. Plain data (it is posted to every shard worker);
+ * key names are those of scylla.yaml so a ScyllaDB user can guess them.
+ */
+export interface NodeConfig {
+  /** Name of the cluster; nodes only talk to nodes with the same name. */
+  readonly cluster_name: string;
+  /** Address other nodes reach this one on (node-to-node rpc). IP literal. */
+  readonly listen_address: string;
+  /** Address the CQL ports listen on. IP literal. */
+  readonly rpc_address: string;
+  /** Address of the REST admin API (nodetool). IP literal. */
+  readonly api_address: string;
+  /** Address of the Prometheus metrics endpoint. IP literal. */
+  readonly prometheus_address: string;
+  /** CQL native protocol port (connections spread over shards by the kernel). */
+  readonly native_transport_port: number;
+  /** Shard-aware CQL port (shard chosen from the client's source port). */
+  readonly native_shard_aware_transport_port: number;
+  /** REST admin API port. */
+  readonly api_port: number;
+  /** Prometheus metrics port. */
+  readonly prometheus_port: number;
+  /** Absolute folder under which data and commitlog go unless set on their own. */
+  readonly workdir: string;
+  /** Absolute folders holding SSTables; at least one. */
+  readonly data_file_directories: readonly string[];
+  /** Absolute folder holding commitlog segments. */
+  readonly commitlog_directory: string;
+  /** Number of shards (worker threads), 1..256. */
+  readonly smp: number;
+  /** Memory for the whole node in bytes, split evenly between shards. */
+  readonly memory: number;
+  /** Level of the node's logger. */
+  readonly default_log_level: LogLevel;
+}
+
+/** Name of one setting (a key of conf/charybdis.yaml). */
+export type SettingName = keyof NodeConfig;

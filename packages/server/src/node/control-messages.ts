@@ -1,0 +1,34 @@
+import type { NodeConfig } from '../config';
+
+/**
+ * Messages between the supervisor (main thread) and the shard workers, over each worker's
+ * MessagePort. Control only: data between shards will travel over the smp rings.
+ * Plain data, discriminated by `kind`.
+ */
+
+/** Given to each worker at start (workerData). */
+export interface ShardWorkerData {
+  shardId: number;
+  shardCount: number;
+  config: NodeConfig;
+  /** Pretty logs: decided by the supervisor, since a worker's stdout is never a TTY. */
+  logPretty: boolean;
+  /** False when the native addon is missing: then only shard 0 listens, without SO_REUSEPORT. */
+  reusePort: boolean;
+  /** Fault injection for tests: this shard throws an uncaught error soon after listening. */
+  crashAfterListenMs: number | null;
+}
+
+export type SupervisorToShard = { kind: 'listen' } | { kind: 'drain' };
+
+/** One listening socket of a shard. */
+export interface ListenerEndpoint {
+  name: 'native_transport_port' | 'native_shard_aware_transport_port';
+  host: string;
+  port: number;
+}
+
+export type ShardToSupervisor =
+  | { kind: 'booted' }
+  | { kind: 'listening'; endpoints: ListenerEndpoint[] }
+  | { kind: 'listen-failed'; message: string; code: string };

@@ -1,0 +1,224 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '@charybdis/core';
+import { CharybdisError, nativeStatus, reusePortAvailable, subsystemLogger } from '@charybdis/core';
+import type { NodeConfig } from '../config';
+import type { ListenerEndpoint, ShardToSupervisor, ShardWorkerData, SupervisorToShard } from './control-messages';
+import { DirectoryLock } from './directory-lock';
+import { assertPortFree } from './port-probe';
+
+/** How long a drain may take before the shards are terminated and the node exits 1. */
+export const DRAIN_TIMEOUT_MS = 30_000;
+
+/** Options of {@link NodeSupervisor}. */
+export interface NodeSupervisorOptions {
+  config: NodeConfig;
+  logger: Logger;
+  logPretty: boolean;
+  /** Fault injection for tests (CHARYBDIS_INJECT_SHARD_CRASH): crash this shard after listening. */
+  crashShard: number | null;
+}
+
+interface ShardHandle {
+  id: number;
+  worker: Worker;
+  exited: Promise<number>;
+}
+
+/**
+ * The main thread of a node: a thin supervisor (DESIGN.md §1). It locks the node's
+ * directories, checks the client ports, starts one worker per shard, has the shards open
+ * their listeners one after the other, and then only watches: a shard that dies stops the
+ * node (a partial node is worse than a down node); SIGTERM/SIGINT drain every shard.
+ */
+export class NodeSupervisor {
+  private readonly log: Logger;
+  private readonly shards: ShardHandle[] = [];
+  private lock: DirectoryLock | null = null;
+  private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private readonly finished: Promise<number>;
+  private finish!: (exitCode: number) => void;
+
+  constructor(private readonly opts: NodeSupervisorOptions) {
+    this.log = subsystemLogger(opts.logger, 'supervisor');
+    this.finished = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  /**
+   * Starts the node. Resolves once every shard listens; rejects with a CharybdisError
+   * (one line, naming the setting or directory) when the node cannot start, after
+   * releasing whatever it took.
+   */
+  async start(): Promise<void> {
+    this.state = 'starting';
+    const { config } = this.opts;
+    const status = nativeStatus();
+    if (status.kind === 'native') this.log.info({ addon: status.path }, 'native addon loaded');
+    else this.log.warn({ addon: status.path, reason: status.reason }, 'native addon unavailable: using pure-TypeScript fallbacks');
+    try {
+      this.lock = DirectoryLock.acquire([config.workdir, ...config.data_file_directories, config.commitlog_directory], (file, pid) =>
+        this.log.warn({ file, pid }, 'taking over a stale lock left by a node that is no longer running'),
+      );
+      const reusePort = reusePortAvailable();
+      if (!reusePort) {
+        this.log.warn('without SO_REUSEPORT only shard 0 accepts CQL connections, and there is no shard-aware port');
+      }
+      await assertPortFree(config.rpc_address, config.native_transport_port, 'native_transport_port');
+      if (reusePort) {
+        await assertPortFree(config.rpc_address, config.native_shard_aware_transport_port, 'native_shard_aware_transport_port');
+      }
+      for (let id = 0; id < config.smp; id++) this.shards.push(this.spawnShard(id, reusePort));
+      await Promise.all(this.shards.map((s) => this.expect(s, 'booted')));
+      const endpoints: ListenerEndpoint[] = [];
+      for (const shard of this.shards) {
+        shard.worker.postMessage({ kind: 'listen' } satisfies SupervisorToShard);
+        const reply = await this.expect(shard, 'listening');
+        endpoints.push(...reply.endpoints);
+      }
+      this.state = 'running';
+      this.logReady(endpoints, reusePort);
+    } catch (err) {
+      this.state = 'stopping';
+      await this.terminateAll();
+      this.releaseLock();
+      this.state = 'stopped';
+      throw err;
+    }
+  }
+
+  /** Resolves with the process exit code once the node has stopped, for whatever reason. */
+  get done(): Promise<number> {
+    return this.finished;
+  }
+
+  /** Drains every shard and stops; the exit code is 0 unless the drain failed or timed out. */
+  async stop(reason: string): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.state = 'stopping';
+    this.log.info({ reason }, 'draining');
+    for (const s of this.shards) s.worker.postMessage({ kind: 'drain' } satisfies SupervisorToShard);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), DRAIN_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([Promise.all(this.shards.map((s) => s.exited)), timeout]);
+    clearTimeout(timer);
+    let exitCode = 0;
+    if (outcome === 'timeout') {
+      this.log.error({ timeoutMs: DRAIN_TIMEOUT_MS }, 'drain timed out; terminating shards');
+      await this.terminateAll();
+      exitCode = 1;
+    } else if (outcome.some((code) => code !== 0)) {
+      exitCode = 1;
+    }
+    this.releaseLock();
+    this.state = 'stopped';
+    this.log.info({ exitCode }, 'node stopped');
+    this.finish(exitCode);
+  }
+
+  private spawnShard(id: number, reusePort: boolean): ShardHandle {
+    const data: ShardWorkerData = {
+      shardId: id,
+      shardCount: this.opts.config.smp,
+      config: this.opts.config,
+      logPretty: this.opts.logPretty,
+      reusePort,
+      crashAfterListenMs: this.opts.crashShard === id ? 200 : null,
+    };
+    const worker = new Worker(path.join(__dirname, 'shard-worker.js'), { workerData: data, stdout: false, stderr: false });
+    const handle: ShardHandle = {
+      id,
+      worker,
+      exited: new Promise((resolve) => worker.once('exit', resolve)),
+    };
+    let failure: Error | null = null;
+    worker.on('error', (err) => {
+      failure = err;
+    });
+    void handle.exited.then((code) => this.onShardExit(handle, code, failure));
+    return handle;
+  }
+
+  private onShardExit(shard: ShardHandle, code: number, failure: Error | null): void {
+    // While starting, expect() turns the exit into start()'s error; while stopping, stop()
+    // or abort() collect the exit codes. Only a shard dying in a running node lands here.
+    if (this.state !== 'running') return;
+    const why = failure !== null ? (failure.stack ?? failure.message) : `thread exited with code ${code}`;
+    this.log.fatal({ shard: shard.id, exitCode: code }, `shard ${shard.id} died: ${why}; stopping the node`);
+    void this.abort();
+  }
+
+  /** Stops after a shard died: the remaining shards are terminated, the node exits 1. */
+  private async abort(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopping';
+    await this.terminateAll();
+    this.releaseLock();
+    this.state = 'stopped';
+    this.finish(1);
+  }
+
+  /** Waits for one message of the given kind from a shard; rejects if it fails or exits. */
+  private expect<K extends ShardToSupervisor['kind']>(
+    shard: ShardHandle,
+    kind: K,
+  ): Promise<Extract<ShardToSupervisor, { kind: K }>> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (msg: ShardToSupervisor): void => {
+        if (msg.kind === kind) {
+          cleanup();
+          resolve(msg as Extract<ShardToSupervisor, { kind: K }>);
+        } else if (msg.kind === 'listen-failed') {
+          cleanup();
+          reject(new CharybdisError('CHARYBDIS_LISTEN_FAILED', msg.message));
+        }
+      };
+      const onError = (err: Error): void => {
+        cleanup();
+        reject(new CharybdisError('CHARYBDIS_SHARD_FAILED', `shard ${shard.id} failed while starting: ${err.message}`, { cause: err }));
+      };
+      const onExit = (code: number): void => {
+        cleanup();
+        reject(new CharybdisError('CHARYBDIS_SHARD_FAILED', `shard ${shard.id} exited with code ${code} while starting`));
+      };
+      const cleanup = (): void => {
+        shard.worker.off('message', onMessage);
+        shard.worker.off('error', onError);
+        shard.worker.off('exit', onExit);
+      };
+      shard.worker.on('message', onMessage);
+      shard.worker.on('error', onError);
+      shard.worker.on('exit', onExit);
+    });
+  }
+
+  private async terminateAll(): Promise<void> {
+    await Promise.all(this.shards.map((s) => s.worker.terminate()));
+  }
+
+  private releaseLock(): void {
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  private logReady(endpoints: ListenerEndpoint[], reusePort: boolean): void {
+    const { config } = this.opts;
+    const cql = `${config.rpc_address}:${config.native_transport_port}`;
+    const shardAware = reusePort ? `, shard-aware port ${config.native_shard_aware_transport_port}` : '';
+    this.log.info(
+      {
+        event: 'node_ready',
+        shards: config.smp,
+        cql,
+        shardAwarePort: reusePort ? config.native_shard_aware_transport_port : null,
+        listeners: endpoints.length,
+        memoryBytesPerShard: Math.floor(config.memory / config.smp),
+        dataDirectories: config.data_file_directories,
+        cpus: os.availableParallelism(),
+      },
+      `Charybdis node ready: ${config.smp} shard${config.smp === 1 ? '' : 's'}, CQL on ${cql}${shardAware} (queries are not served yet)`,
+    );
+  }
+}
