@@ -1,2 +1,4 @@
-/** @charybdis/schema — see README.md. */
-export {};
+/**
+ * @charybdis/schema — CQL types, schema model, partitioner, mutation model. See README.md.
+ */
+export { murmur3Token, murmur3Hash64, MURMUR3_MIN_TOKEN, MURMUR3_MAX_TOKEN } from './partitioner/murmur3-partitioner';
