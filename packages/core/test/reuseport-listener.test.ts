@@ -16,9 +16,9 @@ function closeServer(server: net.Server): Promise<void> {
 }
 
 /** Connects from a chosen local port; resolves with the port actually used (null if taken). */
-function connectFrom(port: number, localPort: number): Promise<number | null> {
+function connectFrom(host: string, port: number, localPort: number): Promise<number | null> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port, localPort });
+    const socket = net.connect({ host, port, localPort });
     socket.once('connect', () => {
       socket.once('close', () => resolve(localPort));
     });
@@ -72,14 +72,14 @@ describeNative('SO_REUSEPORT listeners', () => {
     expect(counts[1]).toBeGreaterThan(0);
   });
 
-  test('with the BPF program, a connection lands on socket (source port % N)', async () => {
+  test.each(['127.0.0.1', '::1'])('with the BPF program, a connection to %s lands on socket (source port %% N)', async (host) => {
     const port = await freePort();
     const n = 3;
     const landed = new Map<number, number>();
     const servers: net.Server[] = [];
     for (let i = 0; i < n; i++) {
       // Sockets are indexed in listen order: open them one after the other.
-      const fd = createReusePortListener({ host: '127.0.0.1', port, bpfShardCount: n });
+      const fd = createReusePortListener({ host, port, bpfShardCount: n });
       servers.push(
         await listenOnFd(fd, (s) => {
           landed.set(s.remotePort!, i);
@@ -90,7 +90,7 @@ describeNative('SO_REUSEPORT listeners', () => {
     let checked = 0;
     for (let k = 0; k < 60 && checked < 30; k++) {
       const localPort = 20000 + ((k * 7919) % 30000);
-      const used = await connectFrom(port, localPort);
+      const used = await connectFrom(host, port, localPort);
       if (used === null) continue;
       expect([used, landed.get(used)]).toEqual([used, used % n]);
       checked++;

@@ -24,7 +24,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   const fd = opts.fd ?? 1;
   const options: pino.LoggerOptions = { level: opts.level, base: opts.base ?? {} };
   if (opts.pretty) {
-    return pino(options, pretty({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l' }));
+    return pino(options, pretty({ destination: fd, sync: true, colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l' }));
   }
   return pino(options, pino.destination({ dest: fd, sync: true }));
 }
