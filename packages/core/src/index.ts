@@ -10,3 +10,5 @@ export type { ReusePortListenerOptions } from './native/reuseport-listener';
 export { createLogger, shardLogger, subsystemLogger } from './log/logger';
 export type { Logger, LoggerOptions, LogLevel } from './log/logger';
 export { Shard } from './shard/shard';
+export { reportBench } from './bench/bench-report';
+export type { BenchResult } from './bench/bench-report';
