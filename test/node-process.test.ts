@@ -49,7 +49,13 @@ describe('a running node', () => {
   test('logs one ready line naming shards and ports', () => {
     const ready = node.stdout.filter((l) => l.includes('"node_ready"'));
     expect(ready).toHaveLength(1);
-    expect(JSON.parse(ready[0]!)).toMatchObject({ shards: smp, cql: `127.0.0.1:${ports[0]}`, shardAwarePort: ports[1] });
+    expect(JSON.parse(ready[0]!)).toMatchObject({
+      shards: smp,
+      cql: `127.0.0.1:${ports[0]}`,
+      shardAwarePort: ports[1],
+      prometheus: `127.0.0.1:${ports[3]}`,
+      smpCheckUs: expect.any(Number) as number,
+    });
   });
 
   test('100 connections to the CQL port are spread over every shard', async () => {
@@ -95,6 +101,29 @@ describe('a running node', () => {
     expect((await probeShard(ports[0]!))!.shard).toBeGreaterThanOrEqual(0); // the first node still serves
   });
 
+  test('serves every shard\'s metrics in the Prometheus text format', async () => {
+    const res = await fetch(`http://127.0.0.1:${ports[3]}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    const value = (series: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      if (line === undefined) throw new Error(`no series ${series} in:\n${text.slice(0, 2000)}`);
+      return Number(line.slice(series.length + 1));
+    };
+    for (let shard = 0; shard < smp; shard++) {
+      // The 100 connections of the test above reached every shard.
+      expect(value(`transport_connections_accepted_total{listener="native_transport_port",shard="${shard}"}`)).toBeGreaterThan(0);
+      expect(value(`scheduler_shares{group="statement",shard="${shard}"}`)).toBe(1000);
+      expect(value(`reactor_utilization{shard="${shard}"}`)).toBeGreaterThanOrEqual(0);
+    }
+    // The start-up check sent a ping from shard 0 to every other shard over smp.
+    for (let peer = 1; peer < smp; peer++) expect(value(`smp_messages_sent_total{peer="${peer}",shard="0"}`)).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('# TYPE scheduler_runtime_ms_total counter');
+    const notFound = await fetch(`http://127.0.0.1:${ports[3]}/other`);
+    expect(notFound.status).toBe(404);
+  });
+
   test('SIGTERM drains every shard, releases the lock and exits 0', async () => {
     expect(await node.stop()).toBe(0);
     expect(node.stdout.some((l) => l.includes('"draining"'))).toBe(true);
@@ -102,6 +131,7 @@ describe('a running node', () => {
     expect(fs.existsSync(path.join(cwd, 'data', 'charybdis.lock'))).toBe(false);
     expect(await connectRefused(ports[0]!)).toBe(true);
     expect(await connectRefused(ports[1]!)).toBe(true);
+    expect(await connectRefused(ports[3]!)).toBe(true);
   });
 });
 

@@ -10,5 +10,45 @@ export type { ReusePortListenerOptions } from './native/reuseport-listener';
 export { createLogger, shardLogger, subsystemLogger } from './log/logger';
 export type { Logger, LoggerOptions, LogLevel } from './log/logger';
 export { Shard } from './shard/shard';
+export type { ShardParts } from './shard/shard';
+export { bootShard, DEFAULT_SCHEDULING_GROUPS } from './shard/boot-shard';
+export type { BootShardOptions } from './shard/boot-shard';
+export { registerReactorMetrics } from './shard/reactor-metrics';
 export { reportBench } from './bench/bench-report';
 export type { BenchResult } from './bench/bench-report';
+export { Sharded } from './shard/sharded';
+export type { ShardedTransport, Stoppable } from './shard/sharded';
+export * from './util';
+export * from './metrics';
+export * from './sharding';
+export {
+  Smp,
+  createSmpBuffers,
+  SmpErrorCode,
+  DEFAULT_MAX_PENDING_MESSAGES,
+  DEFAULT_POLL_BUDGET_BYTES,
+  DEFAULT_RING_CAPACITY_BYTES,
+} from './smp';
+export type {
+  SmpBuffers,
+  SmpBuffersOptions,
+  SmpHandler,
+  SmpOptions,
+  SmpErrorContext,
+  InvokeOptions,
+  SmpStopOptions,
+  SmpErrorCodeValue,
+  SmpStats,
+  SmpPeerStats,
+} from './smp';
+export {
+  CpuScheduler,
+  SchedulingGroup,
+  SchedErrorCode,
+  DEFAULT_TASK_QUOTA_MS,
+  DEFAULT_STALL_THRESHOLD_MS,
+  DEFAULT_MAX_QUEUE_LENGTH,
+  MIN_SHARES,
+  MAX_SHARES,
+} from './scheduler';
+export type { CpuSchedulerOptions, CpuSchedulerStats, SchedulingGroupStats, SchedulingGroupOptions } from './scheduler';

@@ -1,3 +1,4 @@
+import type { MetricsSnapshot, SmpBuffers } from '@charybdis/core';
 import type { NodeConfig } from '../config';
 
 /**
@@ -17,9 +18,15 @@ export interface ShardWorkerData {
   reusePort: boolean;
   /** Fault injection for tests: this shard throws an uncaught error soon after listening. */
   crashAfterListenMs: number | null;
+  /** The node's smp rings (SharedArrayBuffers), the same object for every shard. */
+  smpBuffers: SmpBuffers;
 }
 
-export type SupervisorToShard = { kind: 'listen' } | { kind: 'drain' };
+export type SupervisorToShard =
+  | { kind: 'smp-check' }
+  | { kind: 'listen' }
+  | { kind: 'collect-metrics'; requestId: number }
+  | { kind: 'drain' };
 
 /** One listening socket of a shard. */
 export interface ListenerEndpoint {
@@ -30,5 +37,8 @@ export interface ListenerEndpoint {
 
 export type ShardToSupervisor =
   | { kind: 'booted' }
+  | { kind: 'smp-checked'; ok: true; shardsAnswered: number[]; elapsedUs: number }
+  | { kind: 'smp-checked'; ok: false; message: string; code: string }
   | { kind: 'listening'; endpoints: ListenerEndpoint[] }
-  | { kind: 'listen-failed'; message: string; code: string };
+  | { kind: 'listen-failed'; message: string; code: string }
+  | { kind: 'metrics'; requestId: number; snapshot: MetricsSnapshot };

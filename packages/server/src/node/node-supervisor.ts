@@ -2,10 +2,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@charybdis/core';
-import { CharybdisError, nativeStatus, reusePortAvailable, subsystemLogger } from '@charybdis/core';
+import type { MetricsSnapshot, SmpBuffers } from '@charybdis/core';
+import { CharybdisError, createSmpBuffers, nativeStatus, renderPrometheus, reusePortAvailable, subsystemLogger } from '@charybdis/core';
 import type { NodeConfig } from '../config';
 import type { ListenerEndpoint, ShardToSupervisor, ShardWorkerData, SupervisorToShard } from './control-messages';
 import { DirectoryLock } from './directory-lock';
+import { MetricsEndpoint } from './metrics-endpoint';
 import { assertPortFree } from './port-probe';
 
 /** How long a drain may take before the shards are terminated and the node exits 1. */
@@ -36,6 +38,9 @@ export class NodeSupervisor {
   private readonly log: Logger;
   private readonly shards: ShardHandle[] = [];
   private lock: DirectoryLock | null = null;
+  private metricsEndpoint: MetricsEndpoint | null = null;
+  private nextMetricsRequest = 0;
+  private readonly metricsRequests = new Map<number, { snapshots: (MetricsSnapshot | null)[]; missing: number; done: () => void }>();
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
   private readonly finished: Promise<number>;
   private finish!: (exitCode: number) => void;
@@ -68,18 +73,24 @@ export class NodeSupervisor {
       if (reusePort) {
         await assertPortFree(config.rpc_address, config.native_shard_aware_transport_port, 'native_shard_aware_transport_port');
       }
-      for (let id = 0; id < config.smp; id++) this.shards.push(this.spawnShard(id, reusePort));
+      await assertPortFree(config.prometheus_address, config.prometheus_port, 'prometheus_port');
+      const smpBuffers = createSmpBuffers(config.smp, {});
+      for (let id = 0; id < config.smp; id++) this.shards.push(this.spawnShard(id, reusePort, smpBuffers));
       await Promise.all(this.shards.map((s) => this.expect(s, 'booted')));
+      const smpCheck = await this.checkSmp();
       const endpoints: ListenerEndpoint[] = [];
       for (const shard of this.shards) {
         shard.worker.postMessage({ kind: 'listen' } satisfies SupervisorToShard);
         const reply = await this.expect(shard, 'listening');
         endpoints.push(...reply.endpoints);
       }
+      this.metricsEndpoint = new MetricsEndpoint(() => this.collectMetrics(), this.log);
+      await this.metricsEndpoint.listen(config.prometheus_address, config.prometheus_port);
       this.state = 'running';
-      this.logReady(endpoints, reusePort);
+      this.logReady(endpoints, reusePort, smpCheck.elapsedUs);
     } catch (err) {
       this.state = 'stopping';
+      await this.metricsEndpoint?.close();
       await this.terminateAll();
       this.releaseLock();
       this.state = 'stopped';
@@ -97,6 +108,7 @@ export class NodeSupervisor {
     if (this.state === 'stopping' || this.state === 'stopped') return;
     this.state = 'stopping';
     this.log.info({ reason }, 'draining');
+    await this.metricsEndpoint?.close();
     for (const s of this.shards) s.worker.postMessage({ kind: 'drain' } satisfies SupervisorToShard);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -118,7 +130,46 @@ export class NodeSupervisor {
     this.finish(exitCode);
   }
 
-  private spawnShard(id: number, reusePort: boolean): ShardHandle {
+  /** Shard 0 pings every shard over smp: the rings work before the node says it is ready. */
+  private async checkSmp(): Promise<{ elapsedUs: number }> {
+    const first = this.shards[0]!;
+    first.worker.postMessage({ kind: 'smp-check' } satisfies SupervisorToShard);
+    const reply = await this.expect(first, 'smp-checked');
+    if (!reply.ok) {
+      throw new CharybdisError('CHARYBDIS_SMP_CHECK_FAILED', `cross-shard messaging does not work: ${reply.message} [${reply.code}]`);
+    }
+    const expected = this.shards.map((s) => s.id);
+    if (JSON.stringify(reply.shardsAnswered) !== JSON.stringify(expected)) {
+      throw new CharybdisError('CHARYBDIS_SMP_CHECK_FAILED', `smp check: shards answered ${JSON.stringify(reply.shardsAnswered)}`);
+    }
+    return reply;
+  }
+
+  /** Every shard's metrics snapshot, rendered in the Prometheus text format. */
+  private collectMetrics(): Promise<string> {
+    const requestId = this.nextMetricsRequest++;
+    const snapshots: (MetricsSnapshot | null)[] = this.shards.map(() => null);
+    return new Promise<string>((resolve) => {
+      const done = (): void => {
+        this.metricsRequests.delete(requestId);
+        resolve(renderPrometheus(snapshots.flatMap((snapshot, shard) => (snapshot === null ? [] : [{ shard, snapshot }]))));
+      };
+      this.metricsRequests.set(requestId, { snapshots, missing: this.shards.length, done });
+      for (const s of this.shards) s.worker.postMessage({ kind: 'collect-metrics', requestId } satisfies SupervisorToShard);
+      // A scrape that times out (MetricsEndpoint) leaves its entry; drop it then.
+      setTimeout(() => this.metricsRequests.delete(requestId), 30_000).unref();
+    });
+  }
+
+  private onShardMessage(shard: ShardHandle, msg: ShardToSupervisor): void {
+    if (msg.kind !== 'metrics') return;
+    const pending = this.metricsRequests.get(msg.requestId);
+    if (pending === undefined || pending.snapshots[shard.id] !== null) return;
+    pending.snapshots[shard.id] = msg.snapshot;
+    if (--pending.missing === 0) pending.done();
+  }
+
+  private spawnShard(id: number, reusePort: boolean, smpBuffers: SmpBuffers): ShardHandle {
     const data: ShardWorkerData = {
       shardId: id,
       shardCount: this.opts.config.smp,
@@ -126,6 +177,7 @@ export class NodeSupervisor {
       logPretty: this.opts.logPretty,
       reusePort,
       crashAfterListenMs: this.opts.crashShard === id ? 200 : null,
+      smpBuffers,
     };
     const worker = new Worker(path.join(__dirname, 'shard-worker.js'), { workerData: data, stdout: false, stderr: false });
     const handle: ShardHandle = {
@@ -133,6 +185,7 @@ export class NodeSupervisor {
       worker,
       exited: new Promise((resolve) => worker.once('exit', resolve)),
     };
+    worker.on('message', (msg: ShardToSupervisor) => this.onShardMessage(handle, msg));
     let failure: Error | null = null;
     worker.on('error', (err) => {
       failure = err;
@@ -203,7 +256,7 @@ export class NodeSupervisor {
     this.lock = null;
   }
 
-  private logReady(endpoints: ListenerEndpoint[], reusePort: boolean): void {
+  private logReady(endpoints: ListenerEndpoint[], reusePort: boolean, smpCheckUs: number): void {
     const { config } = this.opts;
     const cql = `${config.rpc_address}:${config.native_transport_port}`;
     const shardAware = reusePort ? `, shard-aware port ${config.native_shard_aware_transport_port}` : '';
@@ -214,6 +267,8 @@ export class NodeSupervisor {
         cql,
         shardAwarePort: reusePort ? config.native_shard_aware_transport_port : null,
         listeners: endpoints.length,
+        smpCheckUs,
+        prometheus: `${config.prometheus_address}:${config.prometheus_port}`,
         memoryBytesPerShard: Math.floor(config.memory / config.smp),
         dataDirectories: config.data_file_directories,
         cpus: os.availableParallelism(),

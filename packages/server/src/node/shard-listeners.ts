@@ -15,6 +15,7 @@ export class ShardListeners {
   private readonly servers: net.Server[] = [];
   private readonly connections = new Set<net.Socket>();
   private readonly log;
+  private readonly accepted;
 
   constructor(
     private readonly shard: Shard,
@@ -22,6 +23,16 @@ export class ShardListeners {
     private readonly reusePort: boolean,
   ) {
     this.log = subsystemLogger(shard.logger, 'transport');
+    this.accepted = shard.metrics.counter({
+      name: 'transport_connections_accepted_total',
+      help: 'Client connections accepted, by listener',
+      labelNames: ['listener'],
+    });
+    shard.metrics.gauge({
+      name: 'transport_current_connections',
+      help: 'Client connections open now',
+      collect: () => this.connections.size,
+    });
   }
 
   /**
@@ -42,7 +53,9 @@ export class ShardListeners {
     const shardAwarePort = this.reusePort ? this.config.native_shard_aware_transport_port : null;
     const endpoints: ListenerEndpoint[] = [];
     for (const w of wanted) {
+      const accepted = this.accepted.labels({ listener: w.name });
       const server = net.createServer((socket) => {
+        accepted.inc();
         this.connections.add(socket);
         socket.once('close', () => this.connections.delete(socket));
         socket.setNoDelay(true);
