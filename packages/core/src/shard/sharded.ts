@@ -11,7 +11,7 @@ export interface ShardedTransport {
   invokeOn(shard: number, verb: string, payload: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
 }
 
-/** A service that takes part in an orderly stop. */
+/** A service that takes part in an orderly stop: `Sharded.stop()` calls its `stop()` when it has one. */
 export interface Stoppable {
   stop?(): void | Promise<void>;
 }
@@ -38,7 +38,7 @@ interface ShardedCall {
  * no closures: JS cannot move a lambda to another thread). The target shard runs the
  * method on its own instance.
  */
-export class Sharded<T extends Stoppable> {
+export class Sharded<T extends object> {
   private stopped = false;
 
   private constructor(
@@ -51,7 +51,7 @@ export class Sharded<T extends Stoppable> {
    * Constructs this shard's instance and makes `remoteMethods` callable from other shards.
    * Call it on every shard with the same name and methods.
    */
-  static async start<T extends Stoppable>(
+  static async start<T extends object>(
     name: string,
     transport: ShardedTransport,
     factory: () => T | Promise<T>,
@@ -113,6 +113,6 @@ export class Sharded<T extends Stoppable> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.instance.stop?.();
+    await (this.instance as Stoppable).stop?.();
   }
 }
