@@ -52,3 +52,4 @@ export {
   MAX_SHARES,
 } from './scheduler';
 export type { CpuSchedulerOptions, CpuSchedulerStats, SchedulingGroupStats, SchedulingGroupOptions } from './scheduler';
+export * from './io/queue';
