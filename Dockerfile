@@ -3,7 +3,7 @@
 # does not (the addon is copied built).
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends g++ make cmake python3 \
+ && apt-get install -y --no-install-recommends g++ make cmake python3 liburing-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/charybdis
 COPY . .

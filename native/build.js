@@ -27,6 +27,18 @@ try {
   fail(`cmake-js is not installed: ${err.message}`);
 }
 fs.rmSync(marker, { force: true });
+
+// Whether the io_uring backend is compiled is decided when CMake configures (liburing found
+// or not), and CMake does not configure again by itself when liburing is installed or
+// removed later: drop the cache when its answer no longer matches the system.
+const cache = path.join(here, 'build', 'CMakeCache.txt');
+if (fs.existsSync(cache)) {
+  const cached = /^LIBURING_INCLUDE_DIR:PATH=(.*)$/m.exec(fs.readFileSync(cache, 'utf8'));
+  const cachedDir = cached !== null && !cached[1].endsWith('-NOTFOUND') ? cached[1] : null;
+  const dirs = cachedDir !== null ? [cachedDir] : ['/usr/include', '/usr/local/include'];
+  const presentNow = dirs.some((d) => fs.existsSync(path.join(d, 'liburing.h')));
+  if ((cachedDir !== null) !== presentNow) fs.rmSync(cache);
+}
 const res = spawnSync(process.execPath, [cmakeJs, 'compile', '--log-level', 'warn'], {
   cwd: here,
   encoding: 'utf8',

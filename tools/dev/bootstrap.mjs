@@ -2,7 +2,8 @@
 // First step of `npm start` and `npm test`: makes a fresh clone runnable with nothing but
 // Node.js 20 and npm. Each step is skipped when already done, so a second run costs about
 // one incremental `tsc -b`.
-//   1. the pinned pnpm, installed with npm into .tools/ (no global install, no corepack);
+//   1. the pinned pnpm, installed with npm into .tools/ (no global install, no corepack),
+//      and liburing-dev when missing and we may install it (root, apt-get; optional);
 //   2. the workspace's dependencies (pnpm install --frozen-lockfile), which also builds the
 //      native addon with cmake-js (native/build.js; a failed build is reported, and the
 //      project runs on its pure-TypeScript fallbacks);
@@ -56,6 +57,31 @@ if (installedPnpmVersion() !== PNPM_VERSION) {
   else run(process.platform === 'win32' ? 'npm.cmd' : 'npm', npmArgs);
 }
 
+// 1b. liburing for the native addon's io_uring backend. Optional: without its header the
+// addon builds without io_uring and core uses its thread-pool backend, so this step never
+// fails the bootstrap. Installed only as root on a Debian-like system (apt-get).
+function ensureLiburing() {
+  if (process.platform !== 'linux' || fs.existsSync('/usr/include/liburing.h')) return false;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !fs.existsSync('/etc/debian_version') || !fs.existsSync('/usr/bin/apt-get')) {
+    say('liburing-dev is not installed (installing it needs root and apt-get): the native addon builds without io_uring');
+    return false;
+  }
+  say('installing liburing-dev with apt-get (io_uring for the native addon)');
+  const opts = { cwd: root, stdio: 'ignore', timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'liburing-dev'], opts);
+  let res = install();
+  if (res.status !== 0) {
+    // Usually a fresh image without package lists.
+    spawnSync('apt-get', ['update', '-q'], opts);
+    res = install();
+  }
+  if (res.status === 0 && fs.existsSync('/usr/include/liburing.h')) return true;
+  say(`apt-get could not install liburing-dev (${res.error ? res.error.message : `exit ${res.status ?? res.signal}`}): the native addon builds without io_uring`);
+  return false;
+}
+const liburingInstalled = ensureLiburing();
+
 // 2. Dependencies and the native addon, when the lockfile or a manifest changed.
 function manifestHash() {
   const h = createHash('sha256');
@@ -96,7 +122,7 @@ if (have !== wanted) {
 const addon = path.join(root, 'native', 'build', 'Release', 'charybdis_native.node');
 const nativeSources = ['CMakeLists.txt', 'build.js', ...fs.readdirSync(path.join(root, 'native', 'src')).map((f) => path.join('src', f))];
 const newestSource = Math.max(...nativeSources.map((f) => fs.statSync(path.join(root, 'native', f)).mtimeMs));
-if (!fs.existsSync(addon) || fs.statSync(addon).mtimeMs < newestSource) {
+if (liburingInstalled || !fs.existsSync(addon) || fs.statSync(addon).mtimeMs < newestSource) {
   say('building the native addon');
   run(process.execPath, [path.join(root, 'native', 'build.js')]);
 }

@@ -53,3 +53,5 @@ export {
 } from './scheduler';
 export type { CpuSchedulerOptions, CpuSchedulerStats, SchedulingGroupStats, SchedulingGroupOptions } from './scheduler';
 export * from './io/queue';
+export * from './io/backend';
+export * from './io/file';
