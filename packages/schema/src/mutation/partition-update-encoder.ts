@@ -1,0 +1,220 @@
+import { hasErrorCode } from '@charybdis/core';
+import { TypeErrorCodes } from '../types/type-error-codes';
+import { uuidStringToBytes } from '../types/uuid-codecs';
+import { ByteWriter } from './byte-writer';
+import type { Cell } from './cell';
+import type { DeletionTime } from './deletion-time';
+import { invalidMutationError } from './invalid-mutation-error';
+import type { PartitionUpdate } from './partition-update';
+import type { ClusteringPrefix } from '../types/clustering-comparator';
+import type { ColumnData, Row } from './row';
+
+/**
+ * The binary form of a PartitionUpdate (for the commitlog and cross-shard messages),
+ * version 1. Layout in docs/mutation-model.md; in short: a version byte and a u32 body
+ * length, then the table id, key, token, a base timestamp every other timestamp is a
+ * zigzag varint delta from, the names of the columns used, and the partition deletion,
+ * static row, rows and range tombstones. Integrity (CRC) is the container's job.
+ */
+export const PARTITION_UPDATE_FORMAT_VERSION = 1;
+
+/** Size of the header: version byte + u32 body length. */
+export const PARTITION_UPDATE_HEADER_BYTES = 5;
+
+/** The byte that starts a cell: its kind. */
+export const CellKindByte = { Live: 0, Expiring: 1, Tombstone: 2, Counter: 3 } as const;
+
+/** The byte after a column's index: single-cell, or multi-cell with or without a collection tombstone. */
+export const ColumnKindByte = { Simple: 0, Complex: 1, ComplexWithDeletion: 2 } as const;
+
+export const PARTITION_FLAG_DELETION = 0x01;
+export const PARTITION_FLAG_STATIC = 0x02;
+export const ROW_FLAG_MARKER = 0x01;
+export const ROW_FLAG_MARKER_TTL = 0x02;
+export const ROW_FLAG_DELETION = 0x04;
+export const RT_FLAG_START_EXCLUSIVE = 0x01;
+export const RT_FLAG_END_EXCLUSIVE = 0x02;
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+function checkTimestamp(ts: bigint): bigint {
+  if (typeof ts !== 'bigint' || ts < INT64_MIN || ts > INT64_MAX) throw invalidMutationError(`timestamp ${String(ts)} is not a signed 64-bit bigint`);
+  return ts;
+}
+
+function checkU32(what: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff) throw invalidMutationError(`${what} ${v} is not an unsigned 32-bit integer`);
+  return v;
+}
+
+/** Every timestamp in the update, for the base timestamp. */
+function* timestamps(update: PartitionUpdate): Generator<bigint> {
+  const cells = function* (columns: readonly ColumnData[]): Generator<bigint> {
+    for (const c of columns) {
+      if (c.kind === 'simple') yield c.cell.timestampUs;
+      else {
+        if (c.deletion !== undefined) yield c.deletion.markedForDeleteAtUs;
+        for (const e of c.cells) yield e.cell.timestampUs;
+      }
+    }
+  };
+  if (update.partitionDeletion !== undefined) yield update.partitionDeletion.markedForDeleteAtUs;
+  if (update.staticRow !== undefined) yield* cells(update.staticRow.columns);
+  for (const r of update.rows) {
+    if (r.marker !== undefined) yield r.marker.timestampUs;
+    if (r.deletion !== undefined) yield r.deletion.markedForDeleteAtUs;
+    yield* cells(r.columns);
+  }
+  for (const rt of update.rangeTombstones) yield rt.deletion.markedForDeleteAtUs;
+}
+
+class Encoder {
+  private readonly out = new ByteWriter();
+  private base = 0n;
+  private readonly columnIndex = new Map<string, number>();
+
+  encode(update: PartitionUpdate): Buffer {
+    let min: bigint | undefined;
+    for (const ts of timestamps(update)) {
+      checkTimestamp(ts);
+      if (min === undefined || ts < min) min = ts;
+    }
+    this.base = min ?? 0n;
+    const names = new Set<string>();
+    const addNames = (columns: readonly ColumnData[]): void => columns.forEach((c) => names.add(c.column));
+    if (update.staticRow !== undefined) addNames(update.staticRow.columns);
+    update.rows.forEach((r) => addNames(r.columns));
+    const sortedNames = [...names].sort();
+    sortedNames.forEach((name, i) => this.columnIndex.set(name, i));
+
+    const w = this.out;
+    w.u8(PARTITION_UPDATE_FORMAT_VERSION);
+    w.u32(0); // body length, patched below
+    w.bytes(uuidStringToBytes('table id', update.tableId));
+    w.lengthPrefixed(update.partitionKey);
+    w.i64(checkTimestamp(update.token));
+    w.i64(this.base);
+    w.uvarint(sortedNames.length);
+    for (const name of sortedNames) w.lengthPrefixed(Buffer.from(name, 'utf8'));
+    w.u8((update.partitionDeletion !== undefined ? PARTITION_FLAG_DELETION : 0) | (update.staticRow !== undefined ? PARTITION_FLAG_STATIC : 0));
+    if (update.partitionDeletion !== undefined) this.deletion(update.partitionDeletion);
+    if (update.staticRow !== undefined) this.columns(update.staticRow.columns);
+    w.uvarint(update.rows.length);
+    for (const row of update.rows) this.row(row);
+    w.uvarint(update.rangeTombstones.length);
+    for (const rt of update.rangeTombstones) {
+      w.u8((rt.start.kind === 'exclStart' ? RT_FLAG_START_EXCLUSIVE : 0) | (rt.end.kind === 'exclEnd' ? RT_FLAG_END_EXCLUSIVE : 0));
+      this.prefix(rt.start.prefix);
+      this.prefix(rt.end.prefix);
+      this.deletion(rt.deletion);
+    }
+    w.patchU32(1, w.offset - PARTITION_UPDATE_HEADER_BYTES);
+    return w.finish();
+  }
+
+  private timestamp(ts: bigint): void {
+    this.out.svarint(ts - this.base);
+  }
+
+  private deletion(d: DeletionTime): void {
+    this.timestamp(d.markedForDeleteAtUs);
+    this.out.uvarint(checkU32('local deletion time', d.localDeletionTimeSeconds));
+  }
+
+  private prefix(prefix: ClusteringPrefix): void {
+    this.out.uvarint(prefix.length);
+    for (const component of prefix) this.out.lengthPrefixed(component);
+  }
+
+  private row(row: Row): void {
+    const w = this.out;
+    const ttl = row.marker?.ttlSeconds;
+    if ((ttl === undefined) !== (row.marker?.localExpirationTimeSeconds === undefined)) {
+      throw invalidMutationError('a row marker needs both ttlSeconds and localExpirationTimeSeconds, or neither');
+    }
+    w.u8(
+      (row.marker !== undefined ? ROW_FLAG_MARKER : 0) | (ttl !== undefined ? ROW_FLAG_MARKER_TTL : 0) | (row.deletion !== undefined ? ROW_FLAG_DELETION : 0),
+    );
+    this.prefix(row.clustering);
+    if (row.marker !== undefined) {
+      this.timestamp(row.marker.timestampUs);
+      if (ttl !== undefined) {
+        w.uvarint(checkU32('marker TTL', ttl));
+        w.uvarint(checkU32('marker expiry', row.marker.localExpirationTimeSeconds!));
+      }
+    }
+    if (row.deletion !== undefined) this.deletion(row.deletion);
+    this.columns(row.columns);
+  }
+
+  private columns(columns: readonly ColumnData[]): void {
+    const w = this.out;
+    w.uvarint(columns.length);
+    for (const c of columns) {
+      w.uvarint(this.columnIndex.get(c.column)!);
+      if (c.kind === 'simple') {
+        w.u8(ColumnKindByte.Simple);
+        this.cell(c.cell);
+      } else {
+        w.u8(c.deletion === undefined ? ColumnKindByte.Complex : ColumnKindByte.ComplexWithDeletion);
+        if (c.deletion !== undefined) this.deletion(c.deletion);
+        w.uvarint(c.cells.length);
+        for (const e of c.cells) {
+          w.lengthPrefixed(e.path);
+          this.cell(e.cell);
+        }
+      }
+    }
+  }
+
+  private cell(cell: Cell): void {
+    const w = this.out;
+    switch (cell.kind) {
+      case 'live':
+        w.u8(CellKindByte.Live);
+        this.timestamp(cell.timestampUs);
+        w.lengthPrefixed(cell.value);
+        break;
+      case 'expiring':
+        w.u8(CellKindByte.Expiring);
+        this.timestamp(cell.timestampUs);
+        w.uvarint(checkU32('TTL', cell.ttlSeconds));
+        w.uvarint(checkU32('expiry', cell.localDeletionTimeSeconds));
+        w.lengthPrefixed(cell.value);
+        break;
+      case 'tombstone':
+        w.u8(CellKindByte.Tombstone);
+        this.timestamp(cell.timestampUs);
+        w.uvarint(checkU32('local deletion time', cell.localDeletionTimeSeconds));
+        break;
+      case 'counter':
+        w.u8(CellKindByte.Counter);
+        this.timestamp(cell.timestampUs);
+        w.uvarint(cell.shards.length);
+        for (const s of cell.shards) {
+          w.bytes(uuidStringToBytes('counter id', s.counterId));
+          w.svarint(checkTimestamp(s.clock));
+          w.svarint(checkTimestamp(s.count));
+        }
+        break;
+    }
+  }
+}
+
+/**
+ * Encodes a normalized partition update (`normalizePartitionUpdate` / merge output) in the
+ * version-1 binary form. The decoder checks the normalized form's order invariants, so an
+ * update with unsorted rows or overlapping range tombstones encodes but does not decode.
+ * Throws `SCHEMA_INVALID_MUTATION` for values the format cannot hold (a timestamp outside
+ * int64, a local time outside u32, a malformed table or counter id).
+ */
+export function encodePartitionUpdate(update: PartitionUpdate): Buffer {
+  try {
+    return new Encoder().encode(update);
+  } catch (err) {
+    // A malformed UUID string comes from the type layer; report it as what it is here.
+    if (hasErrorCode(err, TypeErrorCodes.INVALID_VALUE)) throw invalidMutationError((err as Error).message, err);
+    throw err;
+  }
+}
