@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { createIoBackend } from '@charybdis/core';
 import { freePorts, portArgs, probeShard, startNode, tempDir } from './src';
 import type { NodeProcess } from './src';
 
@@ -82,6 +83,18 @@ describe('a running node', () => {
     expect(checked).toBe(30);
   });
 
+  test('warns once that io_properties.yaml is missing, and says which disk I/O backend it uses', () => {
+    const warnings = node.stdout.filter((l) => l.includes('io_properties_file'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40 });
+    expect(warnings[0]).toContain('npm run iotune');
+    // The node picks the backend this machine allows, as this test process would.
+    const here = createIoBackend();
+    void here.backend.close();
+    const io = node.stdout.find((l) => l.includes('disk I/O through'));
+    expect(JSON.parse(io!)).toMatchObject({ ioBackend: here.kind, defaults: true });
+  });
+
   test('holds a lock in each data directory while it runs', () => {
     for (const dir of ['data', 'data/data', 'data/commitlog']) {
       const lock = JSON.parse(fs.readFileSync(path.join(cwd, dir, 'charybdis.lock'), 'utf8')) as { pid: number };
@@ -158,6 +171,28 @@ describe('start-up errors: one clear line on stderr and a non-zero exit', () => 
     expect(code).not.toBe(0);
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(/--smp/);
+  });
+
+  test('an invalid io_properties.yaml names the file and the field', async () => {
+    const { code, stderr } = await failingStart(['--io-properties-file', 'io.yaml'], {
+      'io.yaml': 'disks:\n  - mountpoint: /\n    read_iops: 1000\n    read_bandwidth: 1000000\n    write_iops: -5\n    write_bandwidth: 1000000\n',
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^charybdis: error: .*io\.yaml: disks\[0\]\.write_iops/);
+  });
+
+  test('a valid io_properties.yaml is used without a warning', async () => {
+    const cwd = tempDir();
+    fs.writeFileSync(
+      path.join(cwd, 'io.yaml'),
+      'disks:\n  - mountpoint: /\n    read_iops: 50000\n    read_bandwidth: 500000000\n    write_iops: 40000\n    write_bandwidth: 400000000\n',
+    );
+    const node = track(startNode(['--smp', '1', '--io-properties-file', 'io.yaml', ...portArgs(await freePorts(4))], { cwd }));
+    await node.ready;
+    expect(node.stdout.filter((l) => l.includes('io_properties_file'))).toEqual([]);
+    expect(JSON.parse(node.stdout.find((l) => l.includes('disk I/O through'))!)).toMatchObject({ defaults: false, disk: ['/'] });
+    expect(await node.stop()).toBe(0);
   });
 
   test('a port already in use names the port and the setting', async () => {

@@ -3,7 +3,10 @@ import { MetricsRegistry } from '../metrics';
 import { CpuScheduler } from '../scheduler';
 import { Smp } from '../smp';
 import type { SmpBuffers } from '../smp';
+import { DEFAULT_IO_DISK } from '../io/queue';
+import type { IoDiskProperties } from '../io/queue';
 import { registerReactorMetrics } from './reactor-metrics';
+import { ShardIo } from './shard-io';
 import { Shard } from './shard';
 
 /** The scheduling groups every shard has, with their initial shares (as in ScyllaDB). */
@@ -24,14 +27,19 @@ export interface BootShardOptions {
   logger: Logger;
   /** The node's smp rings, created once by the main thread (`createSmpBuffers`). */
   smpBuffers: SmpBuffers;
+  /** The disk model of the data directory (io_properties.yaml); default DEFAULT_IO_DISK. */
+  ioDisk?: IoDiskProperties;
+  /** Disk I/O backend: 'auto' (io_uring when it works here) or forced. */
+  ioBackend?: 'auto' | 'io_uring' | 'threadpool';
   taskQuotaMs?: number;
   stallThresholdMs?: number;
 }
 
 /**
  * Builds a shard's runtime in the shard's own thread: its CPU scheduler with the default
- * scheduling groups, its smp endpoint, its metrics registry with the reactor metrics, and
- * the `reactor.ping` verb (answers the shard id) that the node uses to check every ring.
+ * scheduling groups, its smp endpoint, its disk I/O (backend and I/O queue with the default
+ * I/O classes), its metrics registry with the reactor and I/O-queue metrics, and the
+ * `reactor.ping` verb (answers the shard id) that the node uses to check every ring.
  */
 export function bootShard(opts: BootShardOptions): Shard {
   const scheduler = new CpuScheduler({
@@ -46,5 +54,6 @@ export function bootShard(opts: BootShardOptions): Shard {
   smp.registerVerb('reactor.ping', () => opts.id);
   const metrics = new MetricsRegistry();
   const refreshMetrics = registerReactorMetrics(metrics, scheduler, smp);
-  return new Shard({ id: opts.id, count: opts.count, logger: opts.logger, smp, scheduler, metrics, refreshMetrics });
+  const io = ShardIo.create({ shardCount: opts.count, disk: opts.ioDisk ?? DEFAULT_IO_DISK, metrics, backend: opts.ioBackend ?? 'auto' });
+  return new Shard({ id: opts.id, count: opts.count, logger: opts.logger, smp, scheduler, metrics, io, refreshMetrics });
 }

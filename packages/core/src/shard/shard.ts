@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger';
 import type { MetricsRegistry, MetricsSnapshot } from '../metrics';
 import type { CpuScheduler } from '../scheduler';
 import type { Smp } from '../smp';
+import type { ShardIo } from './shard-io';
 
 /** What a {@link Shard} is made of; built by `bootShard` in the shard's own thread. */
 export interface ShardParts {
@@ -11,6 +12,7 @@ export interface ShardParts {
   smp: Smp;
   scheduler: CpuScheduler;
   metrics: MetricsRegistry;
+  io: ShardIo;
   /** Refreshes metrics kept elsewhere as plain numbers (scheduler, smp) before a collect. */
   refreshMetrics?: () => void;
 }
@@ -32,6 +34,8 @@ export class Shard {
   readonly scheduler: CpuScheduler;
   /** This shard's metrics; the node aggregates all shards' on the Prometheus endpoint. */
   readonly metrics: MetricsRegistry;
+  /** Disk I/O: the backend and the I/O queue with its classes (commitlog, query, …). */
+  readonly io: ShardIo;
   private readonly refreshMetrics: () => void;
 
   constructor(parts: ShardParts) {
@@ -44,6 +48,7 @@ export class Shard {
     this.smp = parts.smp;
     this.scheduler = parts.scheduler;
     this.metrics = parts.metrics;
+    this.io = parts.io;
     this.refreshMetrics = parts.refreshMetrics ?? (() => undefined);
   }
 
@@ -53,9 +58,10 @@ export class Shard {
     return this.metrics.collect();
   }
 
-  /** Stops the runtime: no new tasks or messages; queued work completes or fails. */
+  /** Stops the runtime: no new tasks, messages or I/O; queued work completes or fails. */
   async stop(): Promise<void> {
     await this.scheduler.stop();
+    await this.io.close();
     await this.smp.stop();
   }
 }

@@ -61,6 +61,10 @@ const DOCS: Readonly<Record<SettingName, KeyDoc>> = {
     defaultText: '<workdir>/data', summary: 'Folders for SSTables (comma-separated list).',
   },
   commitlog_directory: { ...PATH, defaultText: '<workdir>/commitlog', summary: 'Folder for commitlog segments.' },
+  io_properties_file: {
+    ...PATH, metavar: 'FILE', defaultText: './conf/io_properties.yaml',
+    summary: 'Disk model for the I/O scheduler, written by iotune (defaults if missing).',
+  },
   smp: {
     kind: 'integer', expected: 'an integer from 1 to 256', metavar: 'N', defaultText: 'number of CPUs',
     summary: 'Number of shards (one worker thread each), 1 to 256.',

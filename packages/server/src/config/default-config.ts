@@ -33,6 +33,7 @@ export function defaultConfig(opts: DefaultConfigOptions): NodeConfig {
     workdir,
     data_file_directories: [path.join(workdir, 'data')],
     commitlog_directory: path.join(workdir, 'commitlog'),
+    io_properties_file: path.resolve(opts.cwd, 'conf', 'io_properties.yaml'),
     smp: Math.min(256, Math.max(1, Math.floor(opts.cpuCount))),
     memory: Math.floor(opts.totalMemoryBytes / 2),
     default_log_level: 'info',

@@ -30,6 +30,8 @@ export interface NodeConfig {
   readonly data_file_directories: readonly string[];
   /** Absolute folder holding commitlog segments. */
   readonly commitlog_directory: string;
+  /** Absolute path of the disk model written by tools/iotune (may not exist). */
+  readonly io_properties_file: string;
   /** Number of shards (worker threads), 1..256. */
   readonly smp: number;
   /** Memory for the whole node in bytes, split evenly between shards. */

@@ -30,6 +30,8 @@ export function resolveConfig(layers: readonly SettingsLayer[], machine: Omit<De
     data_file_directories: set.data_file_directories?.map((dir) => path.resolve(machine.cwd, dir)) ?? defaults.data_file_directories,
     commitlog_directory:
       set.commitlog_directory === undefined ? defaults.commitlog_directory : path.resolve(machine.cwd, set.commitlog_directory),
+    io_properties_file:
+      set.io_properties_file === undefined ? defaults.io_properties_file : path.resolve(machine.cwd, set.io_properties_file),
   };
   checkConfig(config, machine.totalMemoryBytes, (key) => origins[key] ?? 'default');
   return Object.freeze({ ...config, data_file_directories: Object.freeze([...config.data_file_directories]) });

@@ -46,6 +46,7 @@ export const settingsSchema = z.strictObject({
   workdir: path,
   data_file_directories: z.array(path).min(1),
   commitlog_directory: path,
+  io_properties_file: path,
   smp: z.int().min(1).max(256),
   memory: sizeBytes,
   default_log_level: z.enum(LOG_LEVELS),

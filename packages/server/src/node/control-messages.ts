@@ -1,4 +1,4 @@
-import type { MetricsSnapshot, SmpBuffers } from '@charybdis/core';
+import type { IoDiskProperties, MetricsSnapshot, SmpBuffers } from '@charybdis/core';
 import type { NodeConfig } from '../config';
 
 /**
@@ -20,6 +20,8 @@ export interface ShardWorkerData {
   crashAfterListenMs: number | null;
   /** The node's smp rings (SharedArrayBuffers), the same object for every shard. */
   smpBuffers: SmpBuffers;
+  /** The disk model of the data directory, for the shard's I/O queue. */
+  ioDisk: IoDiskProperties;
 }
 
 export type SupervisorToShard =
@@ -36,7 +38,7 @@ export interface ListenerEndpoint {
 }
 
 export type ShardToSupervisor =
-  | { kind: 'booted' }
+  | { kind: 'booted'; ioBackend: string; ioBackendReason: string }
   | { kind: 'smp-checked'; ok: true; shardsAnswered: number[]; elapsedUs: number }
   | { kind: 'smp-checked'; ok: false; message: string; code: string }
   | { kind: 'listening'; endpoints: ListenerEndpoint[] }

@@ -2,11 +2,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@charybdis/core';
-import type { MetricsSnapshot, SmpBuffers } from '@charybdis/core';
+import type { IoDiskProperties, MetricsSnapshot, SmpBuffers } from '@charybdis/core';
 import { CharybdisError, createSmpBuffers, nativeStatus, renderPrometheus, reusePortAvailable, subsystemLogger } from '@charybdis/core';
 import type { NodeConfig } from '../config';
 import type { ListenerEndpoint, ShardToSupervisor, ShardWorkerData, SupervisorToShard } from './control-messages';
 import { DirectoryLock } from './directory-lock';
+import { loadIoDisk } from './load-io-disk';
 import { MetricsEndpoint } from './metrics-endpoint';
 import { assertPortFree } from './port-probe';
 
@@ -74,9 +75,15 @@ export class NodeSupervisor {
         await assertPortFree(config.rpc_address, config.native_shard_aware_transport_port, 'native_shard_aware_transport_port');
       }
       await assertPortFree(config.prometheus_address, config.prometheus_port, 'prometheus_port');
+      const io = loadIoDisk(config.io_properties_file, config.data_file_directories[0]!);
+      if (io.warning !== null) this.log.warn(io.warning);
       const smpBuffers = createSmpBuffers(config.smp, {});
-      for (let id = 0; id < config.smp; id++) this.shards.push(this.spawnShard(id, reusePort, smpBuffers));
-      await Promise.all(this.shards.map((s) => this.expect(s, 'booted')));
+      for (let id = 0; id < config.smp; id++) this.shards.push(this.spawnShard(id, reusePort, smpBuffers, io.disk));
+      const booted = await Promise.all(this.shards.map((s) => this.expect(s, 'booted')));
+      this.log.info(
+        { ioBackend: booted[0]!.ioBackend, reason: booted[0]!.ioBackendReason, disk: io.disk.mountpoints, defaults: io.disk.isDefault },
+        `disk I/O through ${booted[0]!.ioBackend}`,
+      );
       const smpCheck = await this.checkSmp();
       const endpoints: ListenerEndpoint[] = [];
       for (const shard of this.shards) {
@@ -169,7 +176,7 @@ export class NodeSupervisor {
     if (--pending.missing === 0) pending.done();
   }
 
-  private spawnShard(id: number, reusePort: boolean, smpBuffers: SmpBuffers): ShardHandle {
+  private spawnShard(id: number, reusePort: boolean, smpBuffers: SmpBuffers, ioDisk: IoDiskProperties): ShardHandle {
     const data: ShardWorkerData = {
       shardId: id,
       shardCount: this.opts.config.smp,
@@ -178,6 +185,7 @@ export class NodeSupervisor {
       reusePort,
       crashAfterListenMs: this.opts.crashShard === id ? 200 : null,
       smpBuffers,
+      ioDisk,
     };
     const worker = new Worker(path.join(__dirname, 'shard-worker.js'), { workerData: data, stdout: false, stderr: false });
     const handle: ShardHandle = {

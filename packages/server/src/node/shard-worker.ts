@@ -29,7 +29,13 @@ async function smpCheck(shard: Shard, send: (msg: ShardToSupervisor) => void): P
 
 function runShard(port: ControlPort, data: ShardWorkerData): void {
   const root = createLogger({ level: data.config.default_log_level, pretty: data.logPretty });
-  const shard = bootShard({ id: data.shardId, count: data.shardCount, logger: shardLogger(root, data.shardId), smpBuffers: data.smpBuffers });
+  const shard = bootShard({
+    id: data.shardId,
+    count: data.shardCount,
+    logger: shardLogger(root, data.shardId),
+    smpBuffers: data.smpBuffers,
+    ioDisk: data.ioDisk,
+  });
   const listeners = new ShardListeners(shard, data.config, data.reusePort);
   const send = (msg: ShardToSupervisor): void => port.postMessage(msg);
   const fatal = (err: unknown): void => {
@@ -71,7 +77,7 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
     }
   });
   shard.logger.debug('shard started');
-  send({ kind: 'booted' });
+  send({ kind: 'booted', ioBackend: shard.io.backendKind, ioBackendReason: shard.io.backendReason });
 }
 
 if (parentPort === null) throw new Error('shard-worker.js runs only as a worker thread of the charybdis node');
