@@ -57,3 +57,4 @@ export type { CpuSchedulerOptions, CpuSchedulerStats, SchedulingGroupStats, Sche
 export * from './io/queue';
 export * from './io/backend';
 export * from './io/file';
+export * from './lsa';
