@@ -1,21 +1,13 @@
 import { hasErrorCode } from '../src/errors';
 import { LsaBTree, LsaErrorCode, NULL_HANDLE, SegmentPool, checkBTreeInvariants, compareBytes, reverseComparator } from '../src/lsa';
 import type { LsaComparator, LsaRegion } from '../src/lsa';
+import { seededRandom } from './fixtures/seeded-random';
 
 // The memtable's sorted index: an LsaBTree over objects in an LSA region, checked against
 // a sorted-array model with a bytewise and a reversed comparator and several node sizes,
 // while compaction keeps moving the objects underneath.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 /** Objects are `[keyLength u8][key][value]`; this compares the keys with `inner`. */
 function keyPrefix(inner: LsaComparator): LsaComparator {

@@ -1,6 +1,7 @@
 import { hasErrorCode } from '../src/errors';
 import { LsaErrorCode, SegmentPool } from '../src/lsa';
 import type { LsaRegion } from '../src/lsa';
+import { seededRandom } from './fixtures/seeded-random';
 
 // Randomized allocate/free/write/compact/evict/pin sequences against a Map-based model,
 // many seeds. After every operation: the budget holds and each region's object count and
@@ -13,16 +14,7 @@ const SEGMENTS = 24;
 const SEEDS = 60;
 const OPS = 3000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 interface Pin {
   count: number;
