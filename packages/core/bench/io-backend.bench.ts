@@ -9,15 +9,14 @@
 // Knobs (environment): IO_BENCH_DIR (default: the OS temp folder unless it is tmpfs, then
 // <cwd>/data/tmp), IO_BENCH_FILE_MB (1024), IO_BENCH_SECONDS (5), IO_BENCH_RUNS (3).
 import { spawnSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { reportBench } from '../src/bench/bench-report';
 import { allocateAligned, DMA_ALIGNMENT, IoUringBackend, ThreadPoolBackend } from '../src/io/backend';
 import type { IoBackend } from '../src/io/backend';
 import { DmaFile } from '../src/io/file';
+import { benchDir, ensureBenchFile } from './bench-files';
 
 const SUITE = 'io-backend';
 const BLOCK = 4096;
@@ -25,7 +24,6 @@ const DEPTH = 32;
 const FILE_MB = Number(process.env.IO_BENCH_FILE_MB ?? 1024);
 const SECONDS = Number(process.env.IO_BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.IO_BENCH_RUNS ?? 3);
-const TMPFS_MAGIC = 0x01021994;
 const CLOCK_TICKS_PER_SEC = 100; // USER_HZ on Linux
 
 interface Measurement {
@@ -37,33 +35,6 @@ interface Measurement {
   processCpuUsPerReq: number | null;
 }
 
-function benchDir(): string {
-  const chosen = process.env.IO_BENCH_DIR ?? os.tmpdir();
-  fs.mkdirSync(chosen, { recursive: true });
-  if (fs.statfsSync(chosen).type === TMPFS_MAGIC && process.env.IO_BENCH_DIR === undefined) {
-    const fallback = path.join(process.cwd(), 'data', 'tmp');
-    fs.mkdirSync(fallback, { recursive: true });
-    return path.join(fallback, 'charybdis-bench');
-  }
-  return path.join(chosen, 'charybdis-bench');
-}
-
-/** Writes the file once (random bytes, so reads hit real blocks, not holes). */
-async function ensureFile(file: string, sizeBytes: number): Promise<void> {
-  if (fs.existsSync(file) && fs.statSync(file).size === sizeBytes) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  process.stderr.write(`io-backend bench: writing ${sizeBytes >> 20} MiB to ${file} (once)\n`);
-  const backend = new ThreadPoolBackend();
-  const f = await DmaFile.open(backend, file, { create: true, truncate: true, direct: true });
-  const chunk = 1 << 20;
-  const bufs = Array.from({ length: 4 }, () => randomFillSync(allocateAligned(chunk)));
-  for (let pos = 0; pos < sizeBytes; pos += chunk * bufs.length) {
-    await Promise.all(bufs.map((b, i) => (pos + i * chunk < sizeBytes ? f.write(pos + i * chunk, b) : Promise.resolve(0))));
-  }
-  await f.fdatasync();
-  await f.close();
-  await backend.close();
-}
 
 /** utime + stime of the calling (JS) thread in µs, from /proc/thread-self/stat. */
 function threadCpuUs(): number | null {
@@ -187,7 +158,7 @@ function report(name: string, runs: Measurement[], extra: Record<string, unknown
 async function main(): Promise<void> {
   const sizeBytes = FILE_MB * 1024 * 1024;
   const file = path.join(benchDir(), `io-backend-${FILE_MB}m.dat`);
-  await ensureFile(file, sizeBytes);
+  await ensureBenchFile(file, sizeBytes, 'io-backend bench');
   const probe = IoUringBackend.probe();
   const uring = probe.available ? IoUringBackend.create() : null;
   if (uring === null) process.stderr.write(`io-backend bench: io_uring unavailable (${probe.reason ?? 'unknown'})\n`);

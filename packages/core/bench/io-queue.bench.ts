@@ -79,12 +79,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reportBench } from '../src/bench/bench-report';
-import { allocateAligned, createIoBackend, DMA_ALIGNMENT, ThreadPoolBackend } from '../src/io/backend';
+import { allocateAligned, createIoBackend, DMA_ALIGNMENT } from '../src/io/backend';
 import type { IoBackend } from '../src/io/backend';
 import { DmaFile } from '../src/io/file';
 import type { IoDispatch } from '../src/io/file';
 import { DEFAULT_IO_DISK, diskForDirectory, IoQueue, parseIoProperties } from '../src/io/queue';
 import type { IoDiskProperties, IoQueueOptions } from '../src/io/queue';
+import { benchDir, ensureBenchFile } from './bench-files';
 
 const SUITE = 'core';
 const KiB = 1024;
@@ -113,7 +114,6 @@ const SWEEP_GOALS_MS = (process.env.IO_QUEUE_BENCH_SWEEP ?? '0.25,0.5,1')
   .filter((g) => g.trim() !== '')
   .map(Number);
 const ONLY = process.env.IO_QUEUE_BENCH_ONLY?.split(',').map((s) => s.trim());
-const TMPFS_MAGIC = 0x01021994;
 const MAX_IN_FLIGHT = process.env.IO_QUEUE_BENCH_MAX_IN_FLIGHT === undefined ? undefined : Number(process.env.IO_QUEUE_BENCH_MAX_IN_FLIGHT);
 /** A gap this long between two turns of the issuer's spin means this thread did not run (or was busy). */
 const STALL_MS = 1;
@@ -125,33 +125,6 @@ const TARGET_B_FRACTION = 0.7;
 const TARGET_SPLIT_RATIO = SPLIT_SHARES[0] / SPLIT_SHARES[1];
 const TARGET_SPLIT_TOLERANCE = 0.15;
 
-function benchDir(): string {
-  const chosen = process.env.IO_BENCH_DIR ?? os.tmpdir();
-  fs.mkdirSync(chosen, { recursive: true });
-  if (fs.statfsSync(chosen).type === TMPFS_MAGIC && process.env.IO_BENCH_DIR === undefined) {
-    const fallback = path.join(process.cwd(), 'data', 'tmp');
-    fs.mkdirSync(fallback, { recursive: true });
-    return path.join(fallback, 'charybdis-bench');
-  }
-  return path.join(chosen, 'charybdis-bench');
-}
-
-/** Writes `file` once with random bytes (so reads hit real blocks and writes overwrite allocated ones). */
-async function ensureFile(file: string, sizeBytes: number): Promise<void> {
-  if (fs.existsSync(file) && fs.statSync(file).size === sizeBytes) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  process.stderr.write(`io-queue bench: writing ${sizeBytes / MiB} MiB to ${file} (once)\n`);
-  const backend = new ThreadPoolBackend();
-  const f = await DmaFile.open(backend, file, { create: true, truncate: true, direct: true });
-  const chunk = MiB;
-  const bufs = Array.from({ length: 4 }, () => randomFillSync(allocateAligned(chunk)));
-  for (let pos = 0; pos < sizeBytes; pos += chunk * bufs.length) {
-    await Promise.all(bufs.map((b, i) => (pos + i * chunk < sizeBytes ? f.write(pos + i * chunk, b) : Promise.resolve(0))));
-  }
-  await f.fdatasync();
-  await f.close();
-  await backend.close();
-}
 
 /** xorshift32: cheap, deterministic positions. */
 function rng(seed: number): () => number {
@@ -671,8 +644,8 @@ async function main(): Promise<void> {
     readPath: path.join(dir, `io-backend-${FILE_MB}m.dat`),
     writePath: path.join(dir, `io-queue-write-${FILE_MB}m.dat`),
   };
-  await ensureFile(files.readPath, FILE_MB * MiB);
-  await ensureFile(files.writePath, FILE_MB * MiB);
+  await ensureBenchFile(files.readPath, FILE_MB * MiB, 'io-queue bench');
+  await ensureBenchFile(files.writePath, FILE_MB * MiB, 'io-queue bench');
   const dev = fs.statSync(files.writePath).dev;
   deviceId = { major: Math.floor(dev / 256) & 0xfff, minor: (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00) };
   if (deviceBytes() === null) deviceId = null;
