@@ -1,2 +1,4 @@
-/** @charybdis/storage — see README.md. */
-export {};
+/**
+ * @charybdis/storage — commitlog, memtables, SSTables, compaction. See README.md.
+ */
+export * from './commitlog';
