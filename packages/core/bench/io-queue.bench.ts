@@ -73,11 +73,11 @@
 // e.g. "a_idle,b_alone,loaded@0.5").
 import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseYaml } from 'yaml';
 import { reportBench } from '../src/bench/bench-report';
 import { allocateAligned, createIoBackend, DMA_ALIGNMENT } from '../src/io/backend';
 import type { IoBackend } from '../src/io/backend';
@@ -85,6 +85,7 @@ import { DmaFile } from '../src/io/file';
 import type { IoDispatch } from '../src/io/file';
 import { DEFAULT_IO_DISK, diskForDirectory, IoQueue, parseIoProperties } from '../src/io/queue';
 import type { IoDiskProperties, IoQueueOptions } from '../src/io/queue';
+import { ioQueueDispatch } from '../src/shard/shard-io';
 import { benchDir, ensureBenchFile } from './bench-files';
 
 const SUITE = 'core';
@@ -235,10 +236,7 @@ async function diskModel(backend: IoBackend, dir: string, readPath: string, writ
   if (choice === 'default') return { disk: DEFAULT_IO_DISK, source: 'DEFAULT_IO_DISK' };
   const file = choice !== 'auto' && choice !== 'measure' ? choice : path.join(process.cwd(), 'conf', 'io_properties.yaml');
   if (choice !== 'measure' && fs.existsSync(file)) {
-    // Core has no YAML dependency; the server has one. Borrow it, as the server would parse.
-    const serverRequire = createRequire(path.join(process.cwd(), 'packages', 'server', 'package.json'));
-    const yaml = serverRequire('yaml') as { parse(text: string): unknown };
-    const props = parseIoProperties(yaml.parse(fs.readFileSync(file, 'utf8')), file);
+    const props = parseIoProperties(parseYaml(fs.readFileSync(file, 'utf8')) as unknown, file);
     const disk = diskForDirectory(props, dir);
     return { disk, source: disk.isDefault ? `${file} (no entry covers ${dir}: defaults)` : file };
   }
@@ -318,8 +316,7 @@ interface LoadResult {
 }
 
 function dispatchTo(io: IoQueue | null, cls: string): IoDispatch | undefined {
-  if (io === null) return undefined;
-  return (req, exec) => io.submit(cls, { kind: req.kind === 'read' ? 'read' : 'write', sizeBytes: req.length }, () => exec(req));
+  return io === null ? undefined : ioQueueDispatch(io, cls);
 }
 
 const writeBufs: Buffer[] = [];

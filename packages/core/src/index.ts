@@ -14,7 +14,7 @@ export type { ShardParts } from './shard/shard';
 export { bootShard, DEFAULT_SCHEDULING_GROUPS } from './shard/boot-shard';
 export type { BootShardOptions } from './shard/boot-shard';
 export { registerReactorMetrics } from './shard/reactor-metrics';
-export { ShardIo } from './shard/shard-io';
+export { ShardIo, ioQueueDispatch } from './shard/shard-io';
 export type { ShardIoOptions } from './shard/shard-io';
 export { reportBench } from './bench/bench-report';
 export type { BenchResult } from './bench/bench-report';

@@ -6,6 +6,18 @@ import type { DmaFileOptions, IoDispatch } from '../io/file';
 import { IoQueue, perShardDisk } from '../io/queue';
 import type { IoDiskProperties } from '../io/queue';
 
+/**
+ * A `DmaFile` dispatch wrapper that sends every request through `queue` in `ioClass`.
+ * Reads are charged as reads of their buffer's size; writes, syncs and fallocate as writes
+ * of the bytes they move (0 for syncs and fallocate, which move no data).
+ */
+export function ioQueueDispatch(queue: IoQueue, ioClass: string): IoDispatch {
+  return (request, execute) =>
+    queue.submit(ioClass, { kind: request.kind === 'read' ? 'read' : 'write', sizeBytes: request.buf?.length ?? 0 }, () =>
+      execute(request),
+    );
+}
+
 /** Options of {@link ShardIo.create}. */
 export interface ShardIoOptions {
   shardCount: number;
@@ -47,12 +59,7 @@ export class ShardIo {
 
   /** The dispatch wrapper that sends a file's requests through the queue in `ioClass`. */
   dispatchFor(ioClass: string): IoDispatch {
-    return (request, execute) =>
-      this.queue.submit(
-        ioClass,
-        { kind: request.kind === 'read' ? 'read' : 'write', sizeBytes: request.buf?.length ?? 0 },
-        () => execute(request),
-      );
+    return ioQueueDispatch(this.queue, ioClass);
   }
 
   /** Opens a file whose every request goes through the I/O queue in `ioClass`. */
