@@ -4,6 +4,7 @@ import {
   TableComparators,
   counterCell,
   decodePartitionUpdate,
+  peekPartitionUpdateTableId,
   emptyPartitionUpdate,
   encodePartitionUpdate,
   expiringCell,
@@ -86,6 +87,22 @@ describe('partition update binary form', () => {
     expect(bytes.readUInt32BE(1)).toBe(bytes.length - 5);
     expect(decodePartitionUpdate(bytes, tc)).toEqual(u);
     expect(u.token).toBe(murmur3Token(int.serialize(42)));
+  });
+
+  test('the table id can be read from the header alone; a foreign header is refused', () => {
+    const bytes = encodePartitionUpdate(richUpdate());
+    expect(peekPartitionUpdateTableId(bytes)).toBe(TABLE_ID);
+    expect(peekPartitionUpdateTableId(bytes.subarray(0, 21))).toBe(TABLE_ID);
+    const wrongVersion = Buffer.from(bytes);
+    wrongVersion[0] = 9;
+    expect(() => peekPartitionUpdateTableId(wrongVersion)).toThrow('unknown format version 9');
+    let err: unknown;
+    try {
+      peekPartitionUpdateTableId(bytes.subarray(0, 12));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: MutationErrorCodes.CORRUPT_MUTATION });
   });
 
   test('timestamps are stored as deltas from the smallest, so a typical update stays small', () => {

@@ -3,3 +3,7 @@
  */
 export * from './commitlog';
 export * from './memtable';
+export * from './partition-stream';
+export * from './read';
+export * from './sstable';
+export * from './compaction';

@@ -34,4 +34,4 @@ export { mergePartitionUpdates, mergeManyPartitionUpdates, normalizePartitionUpd
 export { purgePartitionUpdate, rowHasLiveData } from './purge-partition-update';
 export type { PurgeOptions } from './purge-partition-update';
 export { encodePartitionUpdate, PARTITION_UPDATE_FORMAT_VERSION } from './partition-update-encoder';
-export { decodePartitionUpdate } from './partition-update-decoder';
+export { decodePartitionUpdate, peekPartitionUpdateTableId } from './partition-update-decoder';

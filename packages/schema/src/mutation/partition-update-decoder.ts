@@ -270,3 +270,17 @@ export function decodePartitionUpdate(bytes: Uint8Array, comparators: TableCompa
   if (r.remaining !== 0) throw r.corrupt(`${r.remaining} unexpected bytes after the last range tombstone`);
   return update;
 }
+
+/**
+ * The table id of an encoded update, read without decoding the rest (commitlog replay
+ * must find the table, and with it the comparators, before it can decode). Throws
+ * SCHEMA_CORRUPT_MUTATION when the header is not that of a version-1 update.
+ */
+export function peekPartitionUpdateTableId(bytes: Uint8Array): string {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const header = new ByteReader(buf);
+  const version = header.u8('format version');
+  if (version !== PARTITION_UPDATE_FORMAT_VERSION) throw header.corrupt(`unknown format version ${version} (expected ${PARTITION_UPDATE_FORMAT_VERSION})`);
+  header.u32('body length');
+  return uuidBytesToString(header.bytes(16, 'table id'));
+}

@@ -1,0 +1,198 @@
+import { CharybdisError } from '@charybdis/core';
+import { CompactionMetrics, createCompactionStrategy, parseCompactionOptions, runCompaction } from '@charybdis/storage';
+import type { CompactionCandidate, CompactionStrategy, CompactionTask, SSTableReader, SSTableWriter } from '@charybdis/storage';
+import { ReplicaErrorCodes } from './replica-error-codes';
+import { IoClasses } from './replica-types';
+import type { ShardStorage } from './replica-types';
+import type { Table } from './table';
+
+/** Compactions running at once on a shard (each is I/O- and CPU-heavy; the groups share the rest). */
+export const DEFAULT_CONCURRENT_COMPACTIONS = 1;
+/** A table whose compaction failed is not retried sooner than this. */
+const FAILED_RETRY_DELAY_MS = 10_000;
+
+interface TableState {
+  readonly strategy: CompactionStrategy;
+  readonly metrics: CompactionMetrics;
+  readonly compacting: Set<number>;
+  running: number;
+  /** Callers waiting for the table to have no task running (truncate, major compaction). */
+  paused: number;
+  retryAfterMs: number;
+}
+
+/**
+ * Runs one shard's compactions: asks each table's strategy for work when its SSTables
+ * change, runs at most `concurrency` tasks at once in the compaction scheduling group and
+ * I/O class, and swaps outputs for inputs through the table (crash-safe, see
+ * CompactionLog). A failed task is logged and counted; the table is retried later, and a
+ * corrupt input marks the table failed.
+ */
+export class CompactionManager {
+  readonly #storage: ShardStorage;
+  readonly #concurrency: number;
+  readonly #states = new Map<Table, TableState>();
+  readonly #queue: Table[] = [];
+  readonly #running = new Set<Promise<void>>();
+  readonly #abort = new AbortController();
+  #stopped = false;
+
+  constructor(storage: ShardStorage, concurrency = DEFAULT_CONCURRENT_COMPACTIONS) {
+    this.#storage = storage;
+    this.#concurrency = concurrency;
+  }
+
+  /** The table's compaction metrics (created with its strategy). */
+  metrics(table: Table): CompactionMetrics {
+    return this.#state(table).metrics;
+  }
+
+  /** Compaction work this table's strategy sees (for tablestats and the backlog metric). */
+  pendingTasks(table: Table): number {
+    return this.#state(table).strategy.estimatePendingTasks(this.#candidates(table));
+  }
+
+  /** Looks for work on `table` soon (after a flush, a compaction, start-up). */
+  submit(table: Table): void {
+    if (this.#stopped || this.#queue.includes(table)) return;
+    this.#queue.push(table);
+    this.#pump();
+  }
+
+  /**
+   * Major compaction (nodetool compact): waits until no task runs on the table, then
+   * merges all its SSTables into one (purging what gc_grace allows). Resolves when done.
+   */
+  async compactAll(table: Table): Promise<void> {
+    await this.pause(table, async () => {
+      const inputs = table.sstables.map((r) => r.generation);
+      if (inputs.length === 0) return;
+      await this.#run(table, { inputs, outputLevel: 0, maxOutputBytes: Infinity, reason: 'size-tiered' });
+    });
+  }
+
+  /** Runs `fn` while no compaction runs on `table` (waits for running ones; starts none meanwhile). */
+  async pause<T>(table: Table, fn: () => Promise<T>): Promise<T> {
+    const state = this.#state(table);
+    state.paused++;
+    try {
+      while (state.running > 0) await Promise.race(this.#running);
+      return await fn();
+    } finally {
+      state.paused--;
+      this.submit(table);
+    }
+  }
+
+  /** Aborts running tasks (their outputs are removed) and waits for them. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#queue.length = 0;
+    this.#abort.abort();
+    await Promise.allSettled([...this.#running]);
+  }
+
+  #pump(): void {
+    while (!this.#stopped && this.#running.size < this.#concurrency && this.#queue.length > 0) {
+      const table = this.#queue.shift()!;
+      const state = this.#state(table);
+      if (state.paused > 0 || table.failure !== null || this.#storage.nowMs() < state.retryAfterMs) continue;
+      const task = state.strategy.nextTask(this.#candidates(table), this.#storage.nowMs());
+      if (task === null) continue;
+      const p = this.#run(table, task)
+        .then(
+          () => this.submit(table),
+          () => {
+            state.retryAfterMs = this.#storage.nowMs() + FAILED_RETRY_DELAY_MS;
+          },
+        )
+        .finally(() => {
+          this.#running.delete(p);
+          this.#pump();
+        });
+      this.#running.add(p);
+    }
+  }
+
+  async #run(table: Table, task: CompactionTask): Promise<void> {
+    const state = this.#state(table);
+    for (const g of task.inputs) state.compacting.add(g);
+    state.running++;
+    state.metrics.taskStarted();
+    const opened: SSTableReader[] = [];
+    try {
+      const result = await this.#storage.compactionGroup.run(async () => {
+        // Readers of their own, so the scans are charged to the compaction I/O class.
+        for (const g of task.inputs) opened.push(await table.openSSTable(g, IoClasses.COMPACTION));
+        const excluded = new Set(task.inputs);
+        return runCompaction<SSTableWriter>({
+          inputs: opened,
+          comparators: table.comparators,
+          createWriter: (n) => table.createSSTableWriter(IoClasses.COMPACTION, n, task.outputLevel),
+          maxOutputBytes: task.maxOutputBytes,
+          nowSeconds: Math.floor(this.#storage.nowMs() / 1000),
+          gcGraceSeconds: table.gcGraceSeconds,
+          maxPurgeableTimestamp: (key, token) => table.minTimestampOutside(excluded, key, token),
+          yieldPoint: () => this.#storage.compactionGroup.yield(),
+          signal: this.#abort.signal,
+          deleteFinishedOutput: async (o) => (await table.openSSTable(o.writer.generation)).delete(),
+        });
+      });
+      const outputs = await Promise.all(result.outputs.map((o) => table.openSSTable(o.writer.generation)));
+      await table.replaceSSTables(task.inputs, outputs);
+      state.metrics.taskCompleted(result);
+      this.#storage.logger.info(
+        {
+          table: table.qualifiedName,
+          reason: task.reason,
+          inputs: task.inputs,
+          outputs: outputs.map((o) => o.generation),
+          bytesRead: result.bytesRead,
+          bytesWritten: result.bytesWritten,
+          ms: Math.round(result.durationMs),
+        },
+        'compaction done',
+      );
+    } catch (err) {
+      state.metrics.taskFailed(err);
+      table.noteDataError(err, `a compaction of ${table.qualifiedName} failed`);
+      if (!this.#stopped) this.#storage.logger.error({ err, table: table.qualifiedName, inputs: task.inputs }, 'compaction failed');
+      throw err;
+    } finally {
+      await Promise.allSettled(opened.map((r) => r.close()));
+      for (const g of task.inputs) state.compacting.delete(g);
+      state.running--;
+    }
+  }
+
+  #candidates(table: Table): CompactionCandidate[] {
+    const compacting = this.#state(table).compacting;
+    return table.sstables.map((r) => ({
+      generation: r.generation,
+      sizeBytes: r.stats.dataSizeBytes,
+      level: r.stats.level,
+      stats: r.stats,
+      compacting: compacting.has(r.generation),
+    }));
+  }
+
+  #state(table: Table): TableState {
+    let state = this.#states.get(table);
+    if (state === undefined) {
+      let options;
+      try {
+        options = parseCompactionOptions(table.definition.compaction ?? {});
+      } catch (err) {
+        throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `table ${table.qualifiedName}: ${(err as Error).message}`, { cause: err });
+      }
+      const strategy = createCompactionStrategy(options, { gcGraceSeconds: table.gcGraceSeconds });
+      const metrics = new CompactionMetrics({
+        pendingTasks: () => strategy.estimatePendingTasks(this.#candidates(table)),
+        backlogBytes: () => strategy.backlogBytes(this.#candidates(table)),
+      });
+      state = { strategy, metrics, compacting: new Set(), running: 0, paused: 0, retryAfterMs: 0 };
+      this.#states.set(table, state);
+    }
+    return state;
+  }
+}

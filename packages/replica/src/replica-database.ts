@@ -1,0 +1,236 @@
+import * as path from 'node:path';
+import { CharybdisError } from '@charybdis/core';
+import { decodePartitionUpdate, encodePartitionUpdate, peekPartitionUpdateTableId } from '@charybdis/schema';
+import type { PartitionUpdate } from '@charybdis/schema';
+import { Commitlog, compareReplayPositions, parseCompactionOptions, replayCommitlog } from '@charybdis/storage';
+import type { CommitlogStats, CommitlogSyncMode, ReplayPosition } from '@charybdis/storage';
+import { CompactionManager } from './compaction-manager';
+import { ReplicaErrorCodes } from './replica-error-codes';
+import type { ShardStorage } from './replica-types';
+import { Table } from './table';
+import type { TableDefinition } from './table-definition';
+import { isValidSnapshotTag } from './table-directories';
+
+/** Commitlog settings of a shard (from the node's config). */
+export interface ReplicaCommitlogOptions {
+  /** commitlog_directory; the shard's segments go to `<directory>/shard-<n>`. */
+  readonly directory: string;
+  readonly syncMode: CommitlogSyncMode;
+  readonly syncPeriodMs?: number;
+  readonly segmentSizeBytes?: number;
+}
+
+/** What a commitlog replay did at start-up. */
+export interface ReplayReport {
+  readonly segments: number;
+  readonly entries: number;
+  readonly applied: number;
+  /** Entries of tables this shard does not know (dropped tables): skipped. */
+  readonly unknownTable: number;
+  /** Entries older than their table's last TRUNCATE: skipped. */
+  readonly truncated: number;
+  readonly corruptSegments: number;
+}
+
+/**
+ * The node-local database of one shard: its tables, its commitlog, its compactions. A
+ * write is logged to the commitlog (in batch mode acknowledged once durable) and then
+ * applied to the table's memtable; commitlog segments are recycled once every memtable
+ * they cover is flushed.
+ *
+ * Start-up order: `open` (opens a fresh commitlog segment), `addTable` for every known
+ * table, `replay()` (applies the older segments, flushes, discards them), then serve.
+ */
+export class ReplicaDatabase {
+  readonly storage: ShardStorage;
+  readonly commitlog: Commitlog;
+  readonly compactions: CompactionManager;
+  readonly #tables = new Map<string, Table>();
+  readonly #byName = new Map<string, Table>();
+  /** Where this process's segments start; everything before is replayed, then discarded. */
+  readonly #openedAt: ReplayPosition;
+  #replayed = false;
+  #stopped = false;
+  #discarding: Promise<void> = Promise.resolve();
+
+  private constructor(storage: ShardStorage, commitlog: Commitlog) {
+    this.storage = storage;
+    this.commitlog = commitlog;
+    this.#openedAt = commitlog.position;
+    this.compactions = new CompactionManager(storage);
+  }
+
+  static async open(storage: ShardStorage, commitlog: ReplicaCommitlogOptions): Promise<ReplicaDatabase> {
+    const log = await Commitlog.open({
+      directory: path.join(commitlog.directory, `shard-${storage.shardId}`),
+      shardIo: storage.shardIo,
+      backend: storage.shardIo === undefined ? storage.backend : undefined,
+      syncMode: commitlog.syncMode,
+      syncPeriodMs: commitlog.syncPeriodMs,
+      segmentSizeBytes: commitlog.segmentSizeBytes,
+      logger: storage.logger,
+    });
+    return new ReplicaDatabase(storage, log);
+  }
+
+  /** Opens (creating its directory if needed) a table on this shard. */
+  async addTable(definition: TableDefinition): Promise<Table> {
+    this.#checkRunning();
+    const name = `${definition.keyspace}.${definition.name}`;
+    if (this.#tables.has(definition.id) || this.#byName.has(name)) {
+      throw new CharybdisError(ReplicaErrorCodes.TABLE_EXISTS, `table ${name} (id ${definition.id}) already exists on shard ${this.storage.shardId}`);
+    }
+    try {
+      parseCompactionOptions(definition.compaction ?? {});
+    } catch (err) {
+      throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `table ${name}: ${(err as Error).message}`, { cause: err });
+    }
+    const table = await Table.open(definition, this.storage);
+    table.onSSTablesChanged = () => {
+      this.#discardFlushedSegments();
+      this.compactions.submit(table);
+    };
+    this.#tables.set(definition.id, table);
+    this.#byName.set(name, table);
+    this.compactions.submit(table);
+    return table;
+  }
+
+  /** The table with this id; REPLICA_UNKNOWN_TABLE otherwise. */
+  table(id: string): Table {
+    const t = this.#tables.get(id);
+    if (t === undefined) throw new CharybdisError(ReplicaErrorCodes.UNKNOWN_TABLE, `no table with id ${id} on shard ${this.storage.shardId}`);
+    return t;
+  }
+
+  /** The table keyspace.name; REPLICA_UNKNOWN_TABLE otherwise. */
+  tableByName(keyspace: string, name: string): Table {
+    const t = this.#byName.get(`${keyspace}.${name}`);
+    if (t === undefined) throw new CharybdisError(ReplicaErrorCodes.UNKNOWN_TABLE, `unknown table ${keyspace}.${name}`);
+    return t;
+  }
+
+  get tables(): readonly Table[] {
+    return [...this.#tables.values()];
+  }
+
+  /**
+   * Applies a mutation of one partition: commitlog first (resolves per the sync mode),
+   * then the memtable. The update must belong to a table of this shard.
+   */
+  async apply(update: PartitionUpdate): Promise<void> {
+    this.#checkRunning();
+    const table = this.table(update.tableId);
+    if (table.failure !== null) throw table.failure;
+    const position = await this.commitlog.append(encodePartitionUpdate(update));
+    await table.apply(update, position);
+  }
+
+  /**
+   * Replays the commitlog segments older than this process into the memtables, flushes
+   * them and discards the segments. Call once, after every table is added.
+   */
+  async replay(): Promise<ReplayReport> {
+    this.#checkRunning();
+    if (this.#replayed) throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, 'the commitlog was already replayed');
+    this.#replayed = true;
+    const counts = { applied: 0, unknownTable: 0, truncated: 0 };
+    const unknownIds = new Set<string>();
+    const result = await replayCommitlog(
+      this.commitlog.directory,
+      async (payload, position) => {
+        if (compareReplayPositions(position, this.#openedAt) >= 0) return;
+        const tableId = peekPartitionUpdateTableId(payload);
+        const table = this.#tables.get(tableId);
+        if (table === undefined) {
+          counts.unknownTable++;
+          unknownIds.add(tableId);
+          return;
+        }
+        const truncatedBefore = table.truncatedBefore;
+        if (truncatedBefore !== null && compareReplayPositions(position, truncatedBefore) < 0) {
+          counts.truncated++;
+          return;
+        }
+        if (table.failure !== null) {
+          table.pinForReplay(position);
+          return;
+        }
+        await table.apply(decodePartitionUpdate(payload, table.comparators), position);
+        counts.applied++;
+      },
+      { backend: this.#backendForReplay(), logger: this.storage.logger },
+    );
+    if (unknownIds.size > 0) {
+      this.storage.logger.warn({ tableIds: [...unknownIds], entries: counts.unknownTable }, 'commitlog entries of unknown (dropped) tables skipped');
+    }
+    await Promise.all(this.tables.map((t) => (t.failure === null ? t.flush() : Promise.resolve())));
+    this.#discardFlushedSegments();
+    await this.#discarding;
+    const report = { segments: result.segments, entries: result.entries, corruptSegments: result.corruptSegments, ...counts };
+    this.storage.logger.info({ shard: this.storage.shardId, ...report }, 'commitlog replayed');
+    return report;
+  }
+
+  /** Flushes every table's memtable (nodetool flush, drain). */
+  async flushAll(): Promise<void> {
+    await Promise.all(this.tables.map((t) => (t.failure === null ? t.flush() : Promise.resolve())));
+  }
+
+  /** TRUNCATE: removes a table's data on this shard, durably (replay will not bring it back). */
+  async truncate(tableId: string): Promise<void> {
+    const table = this.table(tableId);
+    await this.compactions.pause(table, () => table.truncate(this.commitlog.position));
+  }
+
+  /** Snapshot `tag` of every table (or the given ones) on this shard; returns the folders written. */
+  async snapshot(tag: string, tableIds?: readonly string[]): Promise<string[]> {
+    if (!isValidSnapshotTag(tag)) {
+      throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `invalid snapshot name ${JSON.stringify(tag)}: use letters, digits, '-', '_' and '.'`);
+    }
+    const tables = tableIds === undefined ? this.tables : tableIds.map((id) => this.table(id));
+    const dirs: string[] = [];
+    for (const t of tables) {
+      if (t.failure !== null) continue;
+      await t.snapshot(tag);
+      dirs.push(t.directories.snapshot(tag));
+    }
+    return dirs;
+  }
+
+  commitlogStats(): CommitlogStats {
+    return this.commitlog.stats();
+  }
+
+  /** Stops compactions, waits for flushes, closes tables and the commitlog. Does not flush (drain does). */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.compactions.stop();
+    for (const t of this.tables) await t.stop();
+    await this.#discarding.catch(() => {});
+    await this.commitlog.close();
+  }
+
+  /** Recycles the segments below the oldest unflushed data of every table. */
+  #discardFlushedSegments(): void {
+    let oldest: ReplayPosition = this.commitlog.position;
+    for (const t of this.#tables.values()) {
+      const p = t.oldestUnflushedPosition;
+      if (p !== null && compareReplayPositions(p, oldest) < 0) oldest = p;
+    }
+    this.#discarding = this.#discarding
+      .then(() => this.commitlog.discardUpTo(oldest))
+      .catch((err: unknown) => this.storage.logger.error({ err }, 'could not discard flushed commitlog segments'));
+  }
+
+  #backendForReplay(): NonNullable<ShardStorage['backend']> {
+    const backend = this.storage.shardIo?.backend ?? this.storage.backend;
+    if (backend === undefined) throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, 'ShardStorage needs a shardIo or a backend');
+    return backend;
+  }
+
+  #checkRunning(): void {
+    if (this.#stopped) throw new CharybdisError(ReplicaErrorCodes.STOPPED, `the database of shard ${this.storage.shardId} is stopped`);
+  }
+}

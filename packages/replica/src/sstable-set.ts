@@ -1,0 +1,116 @@
+import type { SSTableReaderApi } from '@charybdis/storage';
+
+/** The few logger methods the set uses. */
+interface SetLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+interface Entry {
+  readonly reader: SSTableReaderApi;
+  /** Leases holding it, plus one for membership in the set. */
+  refs: number;
+  /** Removed from the set (compacted away, truncated): delete the files at the last release. */
+  obsolete: boolean;
+}
+
+/** The SSTables a read or compaction works on, kept alive (not deleted) until released. */
+export interface SSTableLease {
+  readonly readers: readonly SSTableReaderApi[];
+  /** Idempotent. */
+  release(): void;
+}
+
+/**
+ * One table's live SSTables on one shard, with reference counts: a read or compaction
+ * leases the current list, and an SSTable that compaction or truncate removes meanwhile
+ * is deleted only when the last lease is released, so no reader ever sees its files
+ * vanish. Single-threaded (one shard); replace is atomic with respect to leases.
+ */
+export class SSTableSet {
+  readonly #entries = new Map<number, Entry>();
+  readonly #logger: SetLogger;
+  /** Deletions under way (awaited by `drain`). */
+  readonly #deleting = new Set<Promise<void>>();
+
+  constructor(logger: SetLogger) {
+    this.#logger = logger;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The live readers, oldest generation first (no lease: use synchronously). */
+  get readers(): SSTableReaderApi[] {
+    return [...this.#entries.values()].map((e) => e.reader);
+  }
+
+  has(generation: number): boolean {
+    return this.#entries.has(generation);
+  }
+
+  lease(): SSTableLease {
+    const entries = [...this.#entries.values()];
+    for (const e of entries) e.refs++;
+    let released = false;
+    return {
+      readers: entries.map((e) => e.reader),
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const e of entries) this.#unref(e);
+      },
+    };
+  }
+
+  add(reader: SSTableReaderApi): void {
+    this.#entries.set(reader.generation, { reader, refs: 1, obsolete: false });
+  }
+
+  /** Atomically removes `removed` (deleted once unleased) and adds `added`. */
+  replace(removed: readonly number[], added: readonly SSTableReaderApi[]): void {
+    const entries = removed.map((g) => this.#entries.get(g));
+    for (const [i, e] of entries.entries()) {
+      if (e === undefined) throw new Error(`SSTableSet.replace: generation ${removed[i]} is not in the set`);
+    }
+    for (const r of added) this.add(r);
+    for (const e of entries) {
+      this.#entries.delete(e!.reader.generation);
+      e!.obsolete = true;
+      this.#unref(e!);
+    }
+  }
+
+  /** Removes every SSTable (deleted once unleased); returns how many. */
+  clear(): number {
+    const n = this.#entries.size;
+    this.replace([...this.#entries.keys()], []);
+    return n;
+  }
+
+  /** Waits for deletions under way. */
+  async drain(): Promise<void> {
+    while (this.#deleting.size > 0) await Promise.all([...this.#deleting]);
+  }
+
+  /** Closes every live reader (at stop; leases must be released by then). */
+  async closeAll(): Promise<void> {
+    await this.drain();
+    const readers = this.readers;
+    this.#entries.clear();
+    await Promise.all(readers.map((r) => r.close()));
+  }
+
+  #unref(e: Entry): void {
+    e.refs--;
+    if (e.refs > 0 || !e.obsolete) return;
+    const p = e.reader
+      .delete()
+      .catch((err: unknown) =>
+        this.#logger.error({ err, directory: e.reader.directory, generation: e.reader.generation }, 'could not delete an obsolete SSTable (its TOC is already gone, so start-up removes the rest)'),
+      )
+      .finally(() => this.#deleting.delete(p));
+    this.#deleting.add(p);
+  }
+}
