@@ -210,10 +210,10 @@ export class Table {
     this.#counters.reads++;
     const view = this.#view();
     try {
-      const sources = [
-        ...view.memtables.map((m) => m.scan(command.fromToken, command.toToken)),
-        ...view.sstables.map((s) => s.scan(command.fromToken, command.toToken)),
-      ];
+      // A resumed page starts its scans at the paging state's token (readRange skips the rest).
+      const resume = command.pagingState?.token;
+      const from = resume !== undefined && (command.fromToken === undefined || resume > command.fromToken) ? resume : command.fromToken;
+      const sources = [...view.memtables.map((m) => m.scan(from, command.toToken)), ...view.sstables.map((s) => s.scan(from, command.toToken))];
       return await readRange(mergePartitionStreams(sources, this.comparators), command, this.comparators);
     } catch (err) {
       throw this.#noteReadError(err);
