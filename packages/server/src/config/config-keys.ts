@@ -61,6 +61,18 @@ const DOCS: Readonly<Record<SettingName, KeyDoc>> = {
     defaultText: '<workdir>/data', summary: 'Folders for SSTables (comma-separated list).',
   },
   commitlog_directory: { ...PATH, defaultText: '<workdir>/commitlog', summary: 'Folder for commitlog segments.' },
+  commitlog_sync: {
+    kind: 'string', expected: "'periodic' or 'batch'", metavar: 'MODE', defaultText: 'periodic',
+    summary: 'periodic: acknowledge writes once buffered; batch: once on disk.',
+  },
+  commitlog_sync_period_in_ms: {
+    kind: 'integer', expected: 'an integer from 1 to 600000', metavar: 'MS', defaultText: '10000',
+    summary: 'How often the periodic mode syncs the commitlog to disk.',
+  },
+  commitlog_segment_size_in_mb: {
+    kind: 'integer', expected: 'an integer from 1 to 1024', metavar: 'MIB', defaultText: '32',
+    summary: 'Size of each commitlog segment file; also bounds the largest single write.',
+  },
   io_properties_file: {
     ...PATH, metavar: 'FILE', defaultText: './conf/io_properties.yaml',
     summary: 'Disk model for the I/O scheduler, written by iotune (defaults if missing).',

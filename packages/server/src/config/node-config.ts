@@ -30,6 +30,12 @@ export interface NodeConfig {
   readonly data_file_directories: readonly string[];
   /** Absolute folder holding commitlog segments. */
   readonly commitlog_directory: string;
+  /** 'periodic' (acknowledge when buffered, fdatasync every period) or 'batch' (acknowledge once durable). */
+  readonly commitlog_sync: 'periodic' | 'batch';
+  /** Period of the periodic commitlog sync, ms. */
+  readonly commitlog_sync_period_in_ms: number;
+  /** Size of each commitlog segment file, MiB. */
+  readonly commitlog_segment_size_in_mb: number;
   /** Absolute path of the disk model written by tools/iotune (may not exist). */
   readonly io_properties_file: string;
   /** Number of shards (worker threads), 1..256. */
