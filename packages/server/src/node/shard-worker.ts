@@ -11,6 +11,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Shard } from '@charybdis/core';
 import { bootShard, createLogger, shardLogger } from '@charybdis/core';
 import type { ShardToSupervisor, ShardWorkerData, SupervisorToShard } from './control-messages';
+import type { ReplicaDatabase } from '@charybdis/replica';
+import { openShardDatabase } from './shard-database';
 import { ShardListeners } from './shard-listeners';
 
 type ControlPort = NonNullable<typeof parentPort>;
@@ -46,6 +48,7 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
     });
   };
 
+  let database: ReplicaDatabase | null = null;
   port.on('message', (msg: SupervisorToShard) => {
     switch (msg.kind) {
       case 'smp-check':
@@ -68,6 +71,13 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
       case 'drain':
         listeners
           .close()
+          .then(async () => {
+            // Like nodetool drain: memtables to SSTables, so the next start replays nothing.
+            if (database !== null) {
+              await database.flushAll();
+              await database.stop();
+            }
+          })
           .then(() => shard.stop())
           .then(() => {
             shard.logger.debug('drained');
@@ -76,8 +86,14 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
         break;
     }
   });
-  shard.logger.debug('shard started');
-  send({ kind: 'booted', ioBackend: shard.io.backendKind, ioBackendReason: shard.io.backendReason });
+  openShardDatabase(shard, data.config)
+    .then(async (db) => {
+      database = db;
+      await db.replay();
+      shard.logger.debug('shard started');
+      send({ kind: 'booted', ioBackend: shard.io.backendKind, ioBackendReason: shard.io.backendReason });
+    })
+    .catch(fatal);
 }
 
 if (parentPort === null) throw new Error('shard-worker.js runs only as a worker thread of the charybdis node');
