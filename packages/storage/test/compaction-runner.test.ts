@@ -4,7 +4,12 @@ import type { PartitionUpdate } from '@charybdis/schema';
 import { COMPACTION_YIELD_EVERY_PARTITIONS, CompactionErrorCodes, CompactionMetrics, NO_DATA_OUTSIDE_COMPACTION, runCompaction } from '../src/compaction';
 import type { CompactionProgress, RunCompactionOptions } from '../src/compaction';
 import { comparePartitionUpdates } from '../src/partition-stream';
+import fs from 'node:fs';
+import { createIoBackend } from '@charybdis/core';
+import { SSTableReader, SSTableWriter, sstableFileName } from '../src/sstable';
+import type { SSTableIo, SSTableReaderApi } from '../src/sstable';
 import { InMemorySSTableDouble, RecordingSSTableWriterDouble } from './fixtures/compaction-doubles';
+import { SSTableRecordingLogger, makeSSTableTempDir, removeSSTableTempDirs } from './fixtures/sstable-test-kit';
 import {
   COMPACTION_TABLE_ID,
   RANDOM_NOW_SECONDS,
@@ -366,6 +371,99 @@ describe('runCompaction', () => {
     expect(input.scansStarted).toBe(0);
   });
 });
+
+describe('runCompaction over real SSTables (raw-copy fast path)', () => {
+  const selection = createIoBackend();
+  const io: SSTableIo = { backend: selection.backend, ioClass: 'compaction' };
+  const logger = new SSTableRecordingLogger();
+  const format = { chunkSizeBytes: 4096, summaryInterval: 4 };
+  afterAll(async () => {
+    await selection.backend.close();
+    removeSSTableTempDirs();
+  });
+
+  const open = (directory: string, generation: number): Promise<SSTableReader> => SSTableReader.open({ directory, generation, comparators, io, logger });
+
+  async function writeReal(directory: string, generation: number, partitions: readonly PartitionUpdate[]): Promise<SSTableReader> {
+    const w = await SSTableWriter.create({ directory, generation, comparators, io, expectedPartitions: partitions.length, logger, ...format });
+    for (const p of partitions) await w.append(p);
+    await w.finish();
+    return open(directory, generation);
+  }
+
+  /** The reader without its raw API: runCompaction takes the generic (decode everything) path. */
+  function generic(r: SSTableReader): SSTableReaderApi {
+    return {
+      generation: r.generation, directory: r.directory, stats: r.stats, totalSizeBytes: r.totalSizeBytes,
+      mayContainKey: (k, t) => r.mayContainKey(k, t), readPartition: (k, t, sl) => r.readPartition(k, t, sl), scan: (a, b) => r.scan(a, b),
+      verify: () => r.verify(), linkInto: (d) => r.linkInto(d), close: () => r.close(), delete: () => r.delete(),
+    };
+  }
+
+  async function compactReal(directory: string, inputs: readonly SSTableReaderApi[], firstGeneration: number, gcGraceSeconds: number, maxPurgeable = mixedMaxPurgeable) {
+    let g = firstGeneration;
+    return runCompaction({
+      inputs, comparators, maxOutputBytes: Infinity, nowSeconds: RANDOM_NOW_SECONDS, gcGraceSeconds, maxPurgeableTimestamp: maxPurgeable,
+      createWriter: (expectedPartitions) => SSTableWriter.create({ directory, generation: g++, comparators, io, expectedPartitions, logger, ...format }),
+    });
+  }
+
+  async function scanAll(directory: string, generation: number): Promise<PartitionUpdate[]> {
+    const r = await open(directory, generation);
+    const out: PartitionUpdate[] = [];
+    for await (const p of r.scan()) out.push(p);
+    await r.verify();
+    await r.close();
+    return out;
+  }
+
+  it.each([21, 22, 23, 24, 25])('writes the same SSTable, byte for byte, as the generic path, and the purged merge (seed %i)', async (seed) => {
+    const r = compactionRng(seed);
+    // Real SSTables refuse empty partitions (and empty SSTables): keep the non-empty ones.
+    const doubles = randomInputs(r, 120)
+      .map((d) => new InMemorySSTableDouble(d.generation, d.partitions.filter((p) => !isEmptyPartitionUpdate(p)), comparators))
+      .filter((d) => d.partitions.length > 0);
+    const directory = makeSSTableTempDir();
+    const readers = await Promise.all(doubles.map((d, i) => writeReal(directory, i + 1, d.partitions)));
+    const gcGraceSeconds = r.pick([0, 100, 250]);
+    const fast = await compactReal(directory, readers, 100, gcGraceSeconds);
+    const slow = await compactReal(directory, readers.map(generic), 200, gcGraceSeconds);
+    const want = expectedOutput(doubles, RANDOM_NOW_SECONDS, gcGraceSeconds, mixedMaxPurgeable);
+    if (want.length === 0) {
+      expect(fast.outputs).toEqual([]);
+      return;
+    }
+    expect((await scanAll(directory, 100)).map(hex)).toEqual(want.map(hex));
+    expect(plain(fast.outputs[0]!.stats, true)).toEqual(plain(slow.outputs[0]!.stats, true));
+    for (const c of ['Data', 'Index', 'Summary', 'Filter'] as const) {
+      expect(fs.readFileSync(`${directory}/${sstableFileName(100, c)}`).equals(fs.readFileSync(`${directory}/${sstableFileName(200, c)}`))).toBe(true);
+    }
+    expect({ ...fast, outputs: [], durationMs: 0 }).toEqual({ ...slow, outputs: [], durationMs: 0 });
+    await Promise.all(readers.map((x) => x.close()));
+  });
+
+  it('still purges a partition found in one input only when it holds purgeable data', async () => {
+    const directory = makeSSTableTempDir();
+    const [k1, k2] = randomKeys(compactionRng(5), 2).sort((a, b) => comparePartitionUpdates({ ...a, tableId: '', rows: [], rangeTombstones: [] }, { ...b, tableId: '', rows: [], rangeTombstones: [] }));
+    const row = (extra: object): PartitionUpdate['rows'][number] => ({ clustering: [intCodec.serialize(1)], columns: [], ...extra });
+    const part = (k: RandomKey, rows: PartitionUpdate['rows']): PartitionUpdate => ({ tableId: COMPACTION_TABLE_ID, partitionKey: k.partitionKey, token: k.token, rows, rangeTombstones: [] });
+    // k1: a row deletion 200 s old (past gc_grace 100); k2: a marker whose TTL expired 500 s ago (past gc_grace too).
+    const deleted = part(k1!, [row({ deletion: { markedForDeleteAtUs: 5n, localDeletionTimeSeconds: RANDOM_NOW_SECONDS - 200 } })]);
+    const expired = part(k2!, [row({ marker: { timestampUs: 5n, ttlSeconds: 60, localExpirationTimeSeconds: RANDOM_NOW_SECONDS - 500 } })]);
+    const input = await writeReal(directory, 1, [deleted, expired].sort(comparePartitionUpdates));
+    const result = await compactReal(directory, [input], 100, 100, () => NO_DATA_OUTSIDE_COMPACTION);
+    expect(result).toMatchObject({ partitionsIn: 2, partitionsMerged: 2, partitionsOut: 0, tombstonesPurged: 2 });
+    expect(result.outputs).toEqual([]);
+    await input.close();
+  });
+});
+
+/** Stats as plain data; `ignoreTime` drops createdAtMs. */
+function plain(stats: object, ignoreTime = false): unknown {
+  const s = JSON.parse(JSON.stringify(stats, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
+  if (ignoreTime) delete s.createdAtMs;
+  return s;
+}
 
 describe('CompactionMetrics', () => {
   it('counts tasks and bytes, exposes them per table in a MetricsRegistry', async () => {

@@ -48,25 +48,46 @@ function checkU32(what: string, v: number): number {
   return v;
 }
 
-/** Every timestamp in the update, for the base timestamp. */
-function* timestamps(update: PartitionUpdate): Generator<bigint> {
-  const cells = function* (columns: readonly ColumnData[]): Generator<bigint> {
-    for (const c of columns) {
-      if (c.kind === 'simple') yield c.cell.timestampUs;
+/** The smallest timestamp in the update (checking each), or 0 when it has none: the base of the deltas. */
+function minTimestamp(update: PartitionUpdate): bigint {
+  // A plain loop, not a generator: this runs for every partition flushed or compacted.
+  let min: bigint | undefined;
+  const see = (ts: bigint): void => {
+    checkTimestamp(ts);
+    if (min === undefined || ts < min) min = ts;
+  };
+  const columns = (cols: readonly ColumnData[]): void => {
+    for (const c of cols) {
+      if (c.kind === 'simple') see(c.cell.timestampUs);
       else {
-        if (c.deletion !== undefined) yield c.deletion.markedForDeleteAtUs;
-        for (const e of c.cells) yield e.cell.timestampUs;
+        if (c.deletion !== undefined) see(c.deletion.markedForDeleteAtUs);
+        for (const e of c.cells) see(e.cell.timestampUs);
       }
     }
   };
-  if (update.partitionDeletion !== undefined) yield update.partitionDeletion.markedForDeleteAtUs;
-  if (update.staticRow !== undefined) yield* cells(update.staticRow.columns);
+  if (update.partitionDeletion !== undefined) see(update.partitionDeletion.markedForDeleteAtUs);
+  if (update.staticRow !== undefined) columns(update.staticRow.columns);
   for (const r of update.rows) {
-    if (r.marker !== undefined) yield r.marker.timestampUs;
-    if (r.deletion !== undefined) yield r.deletion.markedForDeleteAtUs;
-    yield* cells(r.columns);
+    if (r.marker !== undefined) see(r.marker.timestampUs);
+    if (r.deletion !== undefined) see(r.deletion.markedForDeleteAtUs);
+    columns(r.columns);
   }
-  for (const rt of update.rangeTombstones) yield rt.deletion.markedForDeleteAtUs;
+  for (const rt of update.rangeTombstones) see(rt.deletion.markedForDeleteAtUs);
+  return min ?? 0n;
+}
+
+/**
+ * The bytes of a table id. Consecutive updates almost always belong to one table (a flush,
+ * a compaction, a batch), so the last conversion is remembered: a pure memo of a pure
+ * function, not state anyone observes.
+ */
+const tableIdMemo = { id: '', bytes: Buffer.alloc(0) };
+function tableIdBytes(id: string): Buffer {
+  if (id !== tableIdMemo.id) {
+    tableIdMemo.bytes = Buffer.from(uuidStringToBytes('table id', id));
+    tableIdMemo.id = id;
+  }
+  return tableIdMemo.bytes;
 }
 
 class Encoder {
@@ -75,12 +96,7 @@ class Encoder {
   private readonly columnIndex = new Map<string, number>();
 
   encode(update: PartitionUpdate): Buffer {
-    let min: bigint | undefined;
-    for (const ts of timestamps(update)) {
-      checkTimestamp(ts);
-      if (min === undefined || ts < min) min = ts;
-    }
-    this.base = min ?? 0n;
+    this.base = minTimestamp(update);
     const names = new Set<string>();
     const addNames = (columns: readonly ColumnData[]): void => columns.forEach((c) => names.add(c.column));
     if (update.staticRow !== undefined) addNames(update.staticRow.columns);
@@ -91,7 +107,7 @@ class Encoder {
     const w = this.out;
     w.u8(PARTITION_UPDATE_FORMAT_VERSION);
     w.u32(0); // body length, patched below
-    w.bytes(uuidStringToBytes('table id', update.tableId));
+    w.bytes(tableIdBytes(update.tableId));
     w.lengthPrefixed(update.partitionKey);
     w.i64(checkTimestamp(update.token));
     w.i64(this.base);

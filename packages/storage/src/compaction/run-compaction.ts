@@ -1,8 +1,11 @@
 import { CharybdisError } from '@charybdis/core';
-import { isEmptyPartitionUpdate, purgePartitionUpdate } from '@charybdis/schema';
+import { isEmptyPartitionUpdate, mergeManyPartitionUpdates, purgePartitionUpdate } from '@charybdis/schema';
 import type { PartitionUpdate, TableComparators } from '@charybdis/schema';
-import { mergePartitionStreams } from '../partition-stream';
-import type { SSTableReaderApi, SSTableStats, SSTableWriterApi } from '../sstable/sstable-types';
+import { comparePartitionPositions, mergePartitionStreams } from '../partition-stream';
+import { isUnchangedByPurge } from '../sstable/partition-stats';
+import type { RawPartition, SSTableReaderApi, SSTableStats, SSTableWriterApi } from '../sstable/sstable-types';
+import { RawInputCursor, isRawCapable } from './raw-input-cursor';
+import type { RawCapableReader } from './raw-input-cursor';
 import { CompactionErrorCodes } from './compaction-error-codes';
 import { countTombstones } from './count-tombstones';
 
@@ -157,12 +160,8 @@ class CompactionRun<W extends SSTableWriterApi> {
     const startMs = this.#clockMs();
     try {
       this.#checkAborted();
-      const sources = this.#o.inputs.map((r) => this.#counted(r.scan()));
-      for await (const merged of mergePartitionStreams(sources, this.#o.comparators)) {
-        this.#checkAborted();
-        await this.#consume(merged);
-        await this.#maybeYield(merged);
-      }
+      if (this.#o.inputs.every(isRawCapable)) await this.#runRaw(this.#o.inputs);
+      else await this.#runDecoded();
       if (this.#current !== null) await this.#finishCurrent();
     } catch (err) {
       await this.#abortAll(err);
@@ -179,6 +178,73 @@ class CompactionRun<W extends SSTableWriterApi> {
       tombstonesPurged: this.#tombstonesPurged,
       durationMs: this.#clockMs() - startMs,
     };
+  }
+
+  /** The generic path: every partition decoded, merged, purged and encoded again. */
+  async #runDecoded(): Promise<void> {
+    const sources = this.#o.inputs.map((r) => this.#counted(r.scan()));
+    for await (const merged of mergePartitionStreams(sources, this.#o.comparators)) {
+      this.#checkAborted();
+      await this.#consume(merged);
+      const y = this.#maybeYield(merged.rows.length);
+      if (y !== null) await y;
+    }
+  }
+
+  /**
+   * The fast path, when every input can be read raw: a k-way merge over the inputs' raw
+   * batches. A partition found in one input only, holding nothing that purging at
+   * nowSeconds could change (its Index stats say so: no deletion, no expired cell), is
+   * copied as its encoded record (`appendRaw`), with no decode or encode; it is then exactly
+   * what the generic path would write. Every other partition is decoded, merged and purged
+   * as on the generic path. Awaits only for I/O, a new batch, or a yield point.
+   */
+  async #runRaw(inputs: readonly RawCapableReader[]): Promise<void> {
+    const cursors = inputs.map((r, i) => new RawInputCursor(r, i));
+    const { nowSeconds, comparators, maxOutputBytes } = this.#o;
+    const group: RawInputCursor[] = [];
+    try {
+      for (const c of cursors) await c.start();
+      for (;;) {
+        let min: RawPartition | null = null;
+        group.length = 0;
+        for (const c of cursors) {
+          const h = c.head;
+          if (h === null) continue;
+          const d = min === null ? -1 : comparePartitionPositions(h.token, h.partitionKey, min.token, min.partitionKey);
+          if (d < 0) {
+            min = h;
+            group.length = 0;
+          }
+          if (d <= 0) group.push(c);
+        }
+        if (min === null) return;
+        this.#checkAborted();
+        this.#partitionsIn += group.length;
+        let rows: number;
+        if (group.length === 1 && isUnchangedByPurge(min.stats, nowSeconds)) {
+          this.#partitionsMerged++;
+          const w = this.#current ?? (this.#current = await this.#createWriter());
+          await (w.appendRaw !== undefined ? w.appendRaw(min) : w.append(group[0]!.reader.decodeRaw(min)));
+          this.#partitionsOut++;
+          if (w.dataBytesWritten >= maxOutputBytes) await this.#finishCurrent();
+          rows = min.stats.rowCount;
+        } else {
+          const updates = group.map((c) => c.reader.decodeRaw(c.head!));
+          const merged = updates.length === 1 ? updates[0]! : mergeManyPartitionUpdates(updates, comparators);
+          await this.#consume(merged);
+          rows = merged.rows.length;
+        }
+        for (const c of group) {
+          const p = c.advance();
+          if (p !== null) await p;
+        }
+        const y = this.#maybeYield(rows);
+        if (y !== null) await y;
+      }
+    } finally {
+      await Promise.allSettled(cursors.map((c) => c.close()));
+    }
   }
 
   async *#counted(scan: AsyncGenerator<PartitionUpdate, void, undefined>): AsyncGenerator<PartitionUpdate, void, undefined> {
@@ -230,14 +296,15 @@ class CompactionRun<W extends SSTableWriterApi> {
     this.#outputs.push({ writer, stats });
   }
 
-  async #maybeYield(merged: PartitionUpdate): Promise<void> {
+  /** Counts a merged partition of `rows` rows; at a yield point reports progress and returns the yield to await. */
+  #maybeYield(rows: number): Promise<void> | null {
     this.#partitionsSinceYield++;
-    this.#rowsSinceYield += merged.rows.length;
-    if (this.#partitionsSinceYield < COMPACTION_YIELD_EVERY_PARTITIONS && this.#rowsSinceYield < COMPACTION_YIELD_EVERY_ROWS) return;
+    this.#rowsSinceYield += rows;
+    if (this.#partitionsSinceYield < COMPACTION_YIELD_EVERY_PARTITIONS && this.#rowsSinceYield < COMPACTION_YIELD_EVERY_ROWS) return null;
     this.#partitionsSinceYield = 0;
     this.#rowsSinceYield = 0;
     this.#o.onProgress?.(this.#progress());
-    if (this.#o.yieldPoint !== undefined) await this.#o.yieldPoint();
+    return this.#o.yieldPoint !== undefined ? this.#o.yieldPoint() : null;
   }
 
   #progress(): CompactionProgress {

@@ -30,13 +30,14 @@ export class BloomFilter {
     const bits = Math.min(MAX_BITS, Math.max(MIN_BITS, Math.ceil((-n * Math.log(falsePositiveChance)) / (Math.LN2 * Math.LN2))));
     const hashes = Math.min(MAX_HASHES, Math.max(1, Math.round((bits / n) * Math.LN2)));
     const filter = new BloomFilter(new Uint32Array(Math.ceil(bits / 32)), bits, hashes);
-    for (let i = 0; i < count; i++) filter.add(tokens[i]!);
+    // The two 32-bit halves of each token read straight from its bytes (little-endian on
+    // every platform Node.js supports here): no BigInt arithmetic per key.
+    const halves = new Uint32Array(tokens.buffer, tokens.byteOffset, count * 2);
+    for (let i = 0; i < count; i++) filter.add(halves[2 * i]!, halves[2 * i + 1]! || 0x9e3779b9);
     return filter;
   }
 
-  private add(token: bigint): void {
-    const h1 = Number(BigInt.asUintN(32, token));
-    const h2 = Number(BigInt.asUintN(32, token >> 32n)) || 0x9e3779b9;
+  private add(h1: number, h2: number): void {
     for (let i = 0; i < this.hashCount; i++) {
       const bit = (h1 + i * h2) % this.bitCount;
       this.words[bit >>> 5]! |= 1 << (bit & 31);

@@ -25,6 +25,8 @@ interface RawWindow {
  */
 export class DataCursor {
   #window: RawWindow | null = null;
+  /** The next window, being read while the current one is decoded (sequential cursors only). */
+  #ahead: { first: number; promise: Promise<RawWindow> } | null = null;
   #chunkIndex = -1;
   #chunk: Buffer = Buffer.alloc(0);
 
@@ -33,6 +35,16 @@ export class DataCursor {
     private readonly info: CompressionInfo,
     private readonly readAheadChunks: number,
   ) {}
+
+  /**
+   * The bytes [position, position + length) when they lie in the chunk decompressed last
+   * (a view; no await), else null: the caller then uses `read`.
+   */
+  readLoaded(position: number, length: number): Buffer | null {
+    const start = position - this.#chunkIndex * this.info.chunkSizeBytes;
+    if (this.#chunkIndex < 0 || start < 0 || start + length > this.#chunk.length) return null;
+    return this.#chunk.subarray(start, start + length);
+  }
 
   /** Exactly the bytes [position, position + length) of the uncompressed stream. */
   async read(position: number, length: number): Promise<Buffer> {
@@ -64,6 +76,22 @@ export class DataCursor {
   }
 
   async #load(index: number): Promise<RawWindow> {
+    const ahead = this.#ahead;
+    this.#ahead = null;
+    const w = ahead !== null && ahead.first === index ? await ahead.promise : await this.#readWindow(index);
+    // A sequential cursor reads the next window while this one is consumed: at most two
+    // windows in memory, and the disk busy while the CPU decodes.
+    const next = w.first + w.count;
+    if (this.readAheadChunks > 1 && next < this.info.chunkOffsets.length) {
+      const promise = this.#readWindow(next);
+      // Its failure, if any, is reported when (and only if) the window is needed.
+      promise.catch(() => undefined);
+      this.#ahead = { first: next, promise };
+    }
+    return w;
+  }
+
+  #readWindow(index: number): Promise<RawWindow> {
     const count = Math.min(this.readAheadChunks, this.info.chunkOffsets.length - index);
     return readRawWindow(this.file, this.info, index, count);
   }

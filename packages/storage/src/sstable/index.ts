@@ -11,7 +11,10 @@ export type {
   SSTableWriterApi,
   SSTableReaderOptions,
   SSTableReaderApi,
+  RawPartition,
+  PartitionStatsSummary,
 } from './sstable-types';
+export { isUnchangedByPurge } from './partition-stats';
 export { SSTableWriter } from './sstable-writer';
 export type { SSTableWriterCreateOptions } from './sstable-writer';
 export { SSTableReader } from './sstable-reader';

@@ -37,7 +37,10 @@ async function readLargeLayout(src: RecordSource, position: number, bodyLength: 
  * tombstones, checking that they continue the previous blocks' in clustering order.
  */
 async function readBlock(src: RecordSource, at: number, length: number, key: Uint8Array, rows: Row[], rts: RangeTombstone[]): Promise<void> {
-  const block = decodeRecordUpdate(await src.cursor.read(at, length), src.comparators, src.path, at, key);
+  appendBlock(decodeRecordUpdate(await src.cursor.read(at, length), src.comparators, src.path, at, key), src, at, rows, rts);
+}
+
+function appendBlock(block: PartitionUpdate, src: Pick<RecordSource, 'comparators' | 'path'>, at: number, rows: Row[], rts: RangeTombstone[]): void {
   const cmp = src.comparators.clustering;
   const lastRow = rows[rows.length - 1];
   const firstRow = block.rows[0];
@@ -108,4 +111,29 @@ export async function readSlicedPartition(src: RecordSource, position: number, k
     await readBlock(src, position + b.offset, b.length, key, rows, rts);
   }
   return restrictToSlices(withContent(layout.header, rows, rts), slices, cmp);
+}
+
+/**
+ * Decodes a whole partition record held in memory (`record`, which starts at `position`
+ * of the Data stream of `src.path`), synchronously: the same checks as
+ * `readWholePartition`, including the key against `expectKey`.
+ */
+export function decodeWholeRecord(record: Buffer, src: Pick<RecordSource, 'comparators' | 'path'>, position: number, expectKey: Uint8Array): PartitionUpdate {
+  const { kind, bodyLength } = decodeRecordHeader(record, src.path, position);
+  if (RECORD_HEADER_BYTES + bodyLength !== record.length) throw sstableCorrupt(src.path, position, `record of ${record.length} bytes says its body is ${bodyLength}`);
+  if (kind === PartitionRecordKind.Small) return decodeRecordUpdate(record.subarray(RECORD_HEADER_BYTES), src.comparators, src.path, position + RECORD_HEADER_BYTES, expectKey);
+  const { headerLength, blocksLength } = decodeLargePrefix(record.subarray(RECORD_HEADER_BYTES), src.path, position + RECORD_HEADER_BYTES, bodyLength);
+  const headerAt = RECORD_HEADER_BYTES + LARGE_RECORD_PREFIX_BYTES;
+  const header = decodeRecordUpdate(record.subarray(headerAt, headerAt + headerLength), src.comparators, src.path, position + headerAt, expectKey);
+  const rows: Row[] = [];
+  const rts: RangeTombstone[] = [];
+  const blocksEnd = headerAt + headerLength + blocksLength;
+  for (let at = headerAt + headerLength; at < blocksEnd; ) {
+    if (at + 5 > blocksEnd) throw sstableCorrupt(src.path, position + at, 'truncated block header');
+    const length = 5 + record.readUInt32BE(at + 1);
+    if (at + length > blocksEnd) throw sstableCorrupt(src.path, position + at, `block of ${length} bytes overruns the partition's blocks`);
+    appendBlock(decodeRecordUpdate(record.subarray(at, at + length), src.comparators, src.path, position + at, expectKey), src, position + at, rows, rts);
+    at += length;
+  }
+  return withContent(header, rows, rts);
 }

@@ -102,12 +102,15 @@ export class SSTableByteReader {
     return n;
   }
 
-  /** A clustering prefix (components copied out of the input). */
-  prefix(what: string, maxComponents: number): ClusteringPrefix {
+  /** A clustering prefix (components copied out of the input, or views into it when `copy` is false). */
+  prefix(what: string, maxComponents: number, copy = true): ClusteringPrefix {
     const n = this.count(`${what} components`, 1);
     if (n > maxComponents) throw this.corrupt(`${what} has ${n} components, more than the ${maxComponents} clustering columns`);
     const out: Buffer[] = [];
-    for (let i = 0; i < n; i++) out.push(Buffer.from(this.lengthPrefixed(`${what} component`)));
+    for (let i = 0; i < n; i++) {
+      const component = this.lengthPrefixed(`${what} component`);
+      out.push(copy ? Buffer.from(component) : component);
+    }
     return out;
   }
 

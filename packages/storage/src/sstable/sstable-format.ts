@@ -5,7 +5,7 @@
  */
 
 /** Format version, written in Statistics and in every binary component's header. */
-export const SSTABLE_FORMAT_VERSION = 1;
+export const SSTABLE_FORMAT_VERSION = 2;
 
 /** Magic numbers (u32 LE at offset 0) of the binary components: "CHS" + a letter. */
 export const SSTableMagic = {
@@ -44,3 +44,9 @@ export const CHUNK_CRC_BYTES = 4;
 
 /** Size of the buffer a sequential scan reads Data with (several chunks per request). */
 export const SCAN_READ_BYTES = 1024 * 1024;
+
+/** Compressed Data the writer stages before handing it to the file (one await per this many bytes). */
+export const DATA_STAGING_BYTES = 1024 * 1024;
+
+/** Size of the requests a sequential scan reads the Index with. */
+export const INDEX_SCAN_READ_BYTES = 1024 * 1024;

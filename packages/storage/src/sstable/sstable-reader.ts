@@ -9,14 +9,15 @@ import { DataCursor, decodeChunk, readRawWindow } from './compressed-data-reader
 import { decodeDigest } from './digest-codec';
 import { INDEX_HEADER_BYTES, checkIndexHeader, decodeIndexPage } from './index-codec';
 import type { IndexEntry } from './index-codec';
-import { readSlicedPartition, readWholePartition } from './partition-record-reader';
+import { decodeRecordHeader } from './partition-record';
+import { decodeWholeRecord, readSlicedPartition, readWholePartition } from './partition-record-reader';
 import type { RecordSource } from './partition-record-reader';
 import { SSTableErrorCodes, sstableCorrupt } from './sstable-error-codes';
 import { SSTABLE_COMPONENTS, sstableFileName } from './sstable-file-names';
 import type { SSTableComponent } from './sstable-file-names';
 import { openSSTableFile, readFileRange, readWholeFile, removeFileIfExists, syncDirectory } from './sstable-files';
-import { SCAN_READ_BYTES } from './sstable-format';
-import type { ClusteringSlice, SSTableReaderApi, SSTableReaderOptions, SSTableStats } from './sstable-types';
+import { INDEX_SCAN_READ_BYTES, RECORD_HEADER_BYTES, SCAN_READ_BYTES } from './sstable-format';
+import type { ClusteringSlice, RawPartition, SSTableReaderApi, SSTableReaderOptions, SSTableStats } from './sstable-types';
 import { decodeStatistics } from './statistics-codec';
 import type { SSTableStatistics } from './statistics-codec';
 import { decodeSummary } from './summary-codec';
@@ -125,7 +126,48 @@ export class SSTableReader implements SSTableReaderApi {
   async #page(i: number): Promise<IndexEntry[]> {
     const s = this.#meta.summary;
     const position = s.pagePositions[i]!;
-    return decodeIndexPage(await readFileRange(this.#index, position, s.pageLengths[i]!), this.#index.path, position);
+    return decodeIndexPage(await readFileRange(this.#index, position, s.pageLengths[i]!), this.#index.path, position, this.#options.comparators.clustering.size);
+  }
+
+  /**
+   * Every partition as stored, one batch per Index page: the Index is read sequentially in
+   * INDEX_SCAN_READ_BYTES requests, Data with the scan cursor (large requests, the next
+   * window read ahead). A record inside the chunk decompressed last is a view of it, read
+   * without an await; records are not decoded (see `decodeRaw`).
+   */
+  async *scanRaw(): AsyncGenerator<readonly RawPartition[], void, undefined> {
+    this.#checkOpen('scanRaw');
+    const s = this.#meta.summary;
+    const tableId = this.#meta.statistics.tableId;
+    const chunkSize = this.#meta.statistics.compression.chunkSizeBytes;
+    const cursor = this.#source(Math.max(1, Math.floor(SCAN_READ_BYTES / chunkSize))).cursor;
+    const arity = this.#options.comparators.clustering.size;
+    let window: Buffer = Buffer.alloc(0);
+    let windowStart = 0;
+    for (let p = 0; p < s.firstKeys.length; p++) {
+      const pageAt = s.pagePositions[p]!;
+      const pageLength = s.pageLengths[p]!;
+      if (pageAt + pageLength > windowStart + window.length) {
+        windowStart = pageAt;
+        window = await readFileRange(this.#index, pageAt, Math.max(pageLength, Math.min(INDEX_SCAN_READ_BYTES, s.indexSizeBytes - pageAt)));
+      }
+      const entries = decodeIndexPage(window.subarray(pageAt - windowStart, pageAt - windowStart + pageLength), this.#index.path, pageAt, arity);
+      const batch: RawPartition[] = [];
+      for (const e of entries) {
+        this.#checkOpen('scanRaw');
+        const header = cursor.readLoaded(e.dataPosition, RECORD_HEADER_BYTES) ?? (await cursor.read(e.dataPosition, RECORD_HEADER_BYTES));
+        const length = RECORD_HEADER_BYTES + decodeRecordHeader(header, this.#data.path, e.dataPosition).bodyLength;
+        const record = cursor.readLoaded(e.dataPosition, length) ?? (await cursor.read(e.dataPosition, length));
+        batch.push({ tableId, token: e.token, partitionKey: e.key, record, blockIndexOffset: e.blockIndexOffset, dataPosition: e.dataPosition, stats: e.stats });
+      }
+      yield batch;
+    }
+  }
+
+  /** Decodes a record given by `scanRaw` (checked like `scan`: structure, order, key). */
+  decodeRaw(raw: RawPartition): PartitionUpdate {
+    const record = Buffer.isBuffer(raw.record) ? raw.record : Buffer.from(raw.record.buffer, raw.record.byteOffset, raw.record.byteLength);
+    return decodeWholeRecord(record, { comparators: this.#options.comparators, path: this.#data.path }, raw.dataPosition, raw.partitionKey);
   }
 
   async *scan(fromToken?: bigint, toToken?: bigint): AsyncGenerator<PartitionUpdate, void, undefined> {

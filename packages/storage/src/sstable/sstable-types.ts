@@ -59,6 +59,49 @@ export interface SSTableStats {
   readonly createdAtMs: number;
 }
 
+/**
+ * What one partition contributes to its SSTable's Statistics, stored in the partition's
+ * Index entry (docs/sstable-format.md). Compaction reads it to learn, without decoding,
+ * whether purging could change the partition, and a writer folds it to keep Statistics
+ * exact when it copies the partition's record as it is (`appendRaw`).
+ */
+export interface PartitionStatsSummary {
+  readonly rowCount: number;
+  /** As SSTableStats.tombstoneCount counts them. */
+  readonly tombstoneCount: number;
+  /** Any deletion at all: partition, range, row or collection deletion, or a tombstone cell. */
+  readonly hasDeletions: boolean;
+  /** A partition deletion or a range tombstone. */
+  readonly hasPartitionOrRangeDeletions: boolean;
+  readonly minTimestampUs: bigint | null;
+  readonly maxTimestampUs: bigint | null;
+  /** Over deletions, tombstone cells, expiring cells (their expiry) and expiring markers; null when none. */
+  readonly minLocalDeletionTimeSeconds: number | null;
+  readonly maxLocalDeletionTimeSeconds: number | null;
+  /** The first and last row's clustering; null without rows. */
+  readonly minClustering: ClusteringPrefix | null;
+  readonly maxClustering: ClusteringPrefix | null;
+}
+
+/**
+ * One partition as stored: its encoded record (the bytes of Data, docs/sstable-format.md)
+ * and its Index facts. Given by `SSTableReaderApi.scanRaw`, taken as it is by
+ * `SSTableWriterApi.appendRaw` (a compaction copying a partition it does not change).
+ */
+export interface RawPartition {
+  /** The table id of the SSTable it was read from (Statistics). */
+  readonly tableId: string;
+  readonly token: bigint;
+  readonly partitionKey: Uint8Array;
+  /** The whole partition record; may be a view into a decompressed chunk, valid as long as it is referenced. */
+  readonly record: Uint8Array;
+  /** Offset of a large record's block index from the record start; null for a small record. */
+  readonly blockIndexOffset: number | null;
+  /** Where the record was in its SSTable's uncompressed Data stream (error messages). */
+  readonly dataPosition: number;
+  readonly stats: PartitionStatsSummary;
+}
+
 export interface SSTableWriterOptions {
   /** The table's data directory (must exist). */
   readonly directory: string;
@@ -76,6 +119,12 @@ export interface SSTableWriterOptions {
 export interface SSTableWriterApi {
   /** Appends one normalized, non-empty partition; partitions must come in strictly increasing partition order (comparePartitionPositions). */
   append(update: PartitionUpdate): Promise<void>;
+  /**
+   * Appends a partition record read by `scanRaw` of an SSTable of the same table and format,
+   * byte for byte, without decoding it; Statistics stay exact (they fold `raw.stats`).
+   * The same order rules as `append`. Optional: writers without it get `append`.
+   */
+  appendRaw?(raw: RawPartition): Promise<void>;
   /** Compressed bytes written to Data so far (to split compaction output). */
   readonly dataBytesWritten: number;
   readonly partitionsWritten: number;
@@ -111,6 +160,14 @@ export interface SSTableReaderApi {
   readPartition(partitionKey: Uint8Array, token: bigint, slices?: readonly ClusteringSlice[]): Promise<PartitionUpdate | null>;
   /** Partitions with fromToken ≤ token ≤ toToken (bounds optional), in partition order, read sequentially. */
   scan(fromToken?: bigint, toToken?: bigint): AsyncGenerator<PartitionUpdate, void, undefined>;
+  /**
+   * Every partition as stored, in partition order, in batches (one Index page each), read
+   * sequentially with large requests and without decoding the records. Optional: readers
+   * without it are scanned with `scan`.
+   */
+  scanRaw?(): AsyncGenerator<readonly RawPartition[], void, undefined>;
+  /** Decodes a partition given by this reader's `scanRaw` (checks it as `scan` does). */
+  decodeRaw?(raw: RawPartition): PartitionUpdate;
   /** Reads every component and checks every checksum and the Digest; throws SSTABLE_CORRUPT naming the file. */
   verify(): Promise<void>;
   /** Hard-links every component into `targetDirectory` (snapshots). */

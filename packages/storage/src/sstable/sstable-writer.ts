@@ -23,7 +23,8 @@ import {
   MAX_CHUNK_SIZE_BYTES,
   MIN_CHUNK_SIZE_BYTES,
 } from './sstable-format';
-import type { SSTableStats, SSTableWriterApi, SSTableWriterOptions } from './sstable-types';
+import { PartitionStatsAccumulator } from './partition-stats';
+import type { PartitionStatsSummary, RawPartition, SSTableStats, SSTableWriterApi, SSTableWriterOptions } from './sstable-types';
 import { encodeStatistics } from './statistics-codec';
 import { StatsCollector } from './stats-collector';
 import { encodeSummary } from './summary-codec';
@@ -49,8 +50,11 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * Statistics and Digest, syncs each, then the TOC, then syncs the directory: a crash at
  * any point before the TOC leaves a partial generation that `listSSTables` removes.
  *
- * Calls are serialised (an append may be issued before the previous one resolved); after
- * a failure every later call but `abort` rejects with the first error. Shard-local.
+ * Calls are serialised (an append may be issued before the previous one resolved); an
+ * append runs synchronously when nothing is queued and returns a resolved promise unless
+ * it handed buffers to the files (about once per MiB of Data), so a flush or compaction
+ * pays no promise chain per partition. After a failure every later call but `abort`
+ * rejects with the first error. Shard-local.
  */
 export class SSTableWriter implements SSTableWriterApi {
   readonly #options: SSTableWriterCreateOptions;
@@ -62,12 +66,17 @@ export class SSTableWriter implements SSTableWriterApi {
   readonly #interval: number;
   readonly #stats: StatsCollector;
   #pageEntries = 0;
-  #pageFirst: { token: bigint; key: Buffer } | null = null;
+  #pageFirstToken = 0n;
+  #pageFirstKey: Buffer | null = null;
+  readonly #partitionStats = new PartitionStatsAccumulator();
   readonly #summary = { tokens: [] as bigint[], keys: [] as Buffer[], positions: [] as number[], lengths: [] as number[] };
   #tokens = new BigInt64Array(1024);
-  #last: PartitionUpdate | null = null;
+  #lastToken = 0n;
+  #lastKey: Uint8Array | null = null;
   #tableId: string | null = null;
   #tail: Promise<void> = RESOLVED;
+  /** Calls queued behind I/O and not finished yet; 0 lets an append run synchronously. */
+  #queued = 0;
   #failure: Error | undefined;
   #state: 'open' | 'finishing' | 'finished' | 'aborted' = 'open';
 
@@ -122,68 +131,140 @@ export class SSTableWriter implements SSTableWriterApi {
     // Checked synchronously, in call order, so a caller that does not await each append
     // still gets the error on the offending one.
     try {
-      this.#check(update);
+      this.#check(update.tableId, update.token, update.partitionKey, isEmptyPartitionUpdate(update));
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return Promise.reject(asError(err));
     }
-    this.#last = update;
-    return this.#enqueue(() => this.#append(update));
+    this.#lastToken = update.token;
+    this.#lastKey = update.partitionKey;
+    return this.#run(() => this.#appendUpdate(update));
   }
 
-  #check(update: PartitionUpdate): void {
-    const where = `${this.#options.directory} generation ${this.#options.generation}`;
-    if (isEmptyPartitionUpdate(update)) throw new CharybdisError(SSTableErrorCodes.EMPTY, `SSTable ${where}: append of an empty partition update`);
-    this.#tableId ??= update.tableId;
-    if (update.tableId !== this.#tableId) {
-      throw new CharybdisError(SSTableErrorCodes.INVALID_ARGUMENT, `SSTable ${where}: partition of table ${update.tableId} after ones of table ${this.#tableId}`);
+  /**
+   * Copies a record read by `scanRaw` of an SSTable of the same table (and format version)
+   * into Data as it is, and its Index facts into Index; Statistics fold `raw.stats`, so they
+   * are exactly what `append` of the decoded partition would give.
+   */
+  appendRaw(raw: RawPartition): Promise<void> {
+    const refused = this.#refusal('appendRaw');
+    if (refused !== null) return Promise.reject(refused);
+    try {
+      this.#check(raw.tableId, raw.token, raw.partitionKey, false);
+    } catch (err) {
+      return Promise.reject(asError(err));
     }
-    const last = this.#last;
-    if (last !== null && comparePartitionPositions(last.token, last.partitionKey, update.token, update.partitionKey) >= 0) {
+    this.#lastToken = raw.token;
+    this.#lastKey = raw.partitionKey;
+    return this.#run(() => this.#appendRecord(raw.token, raw.partitionKey, [raw.record], raw.blockIndexOffset, raw.stats));
+  }
+
+  /**
+   * Runs one append: synchronously when nothing is queued (the common case: no promise
+   * chain, no microtask), queued behind earlier calls otherwise. `work` returns a promise
+   * only when it handed buffers to the files; that promise is queued so that later calls
+   * wait for it (backpressure, and buffer reuse).
+   */
+  #run(work: () => Promise<void> | null): Promise<void> {
+    if (this.#queued === 0) {
+      let pending: Promise<void> | null;
+      try {
+        pending = work();
+      } catch (err) {
+        const error = asError(err);
+        this.#failure ??= error;
+        return Promise.reject(error);
+      }
+      return pending === null ? RESOLVED : this.#enqueue(() => pending);
+    }
+    return this.#enqueue(async () => {
+      const pending = work();
+      if (pending !== null) await pending;
+    });
+  }
+
+  #where(): string {
+    return `${this.#options.directory} generation ${this.#options.generation}`;
+  }
+
+  #check(tableId: string, token: bigint, key: Uint8Array, empty: boolean): void {
+    const where = this.#where();
+    if (empty) throw new CharybdisError(SSTableErrorCodes.EMPTY, `SSTable ${where}: append of an empty partition update`);
+    this.#tableId ??= tableId;
+    if (tableId !== this.#tableId) {
+      throw new CharybdisError(SSTableErrorCodes.INVALID_ARGUMENT, `SSTable ${where}: partition of table ${tableId} after ones of table ${this.#tableId}`);
+    }
+    const lastKey = this.#lastKey;
+    if (lastKey !== null && comparePartitionPositions(this.#lastToken, lastKey, token, key) >= 0) {
       throw new CharybdisError(
         SSTableErrorCodes.OUT_OF_ORDER,
-        `SSTable ${where}: partition (token ${update.token}, key ${Buffer.from(update.partitionKey).toString('hex')}) is not after ` +
-          `(token ${last.token}, key ${Buffer.from(last.partitionKey).toString('hex')})`,
+        `SSTable ${where}: partition (token ${token}, key ${Buffer.from(key).toString('hex')}) is not after ` +
+          `(token ${this.#lastToken}, key ${Buffer.from(lastKey).toString('hex')})`,
       );
     }
   }
 
-  async #append(update: PartitionUpdate): Promise<void> {
+  #appendUpdate(update: PartitionUpdate): Promise<void> | null {
     const record = encodePartitionRecord(update, this.#options.comparators.clustering, this.#blockSize);
+    return this.#appendRecord(update.token, update.partitionKey, record.pieces, record.blockIndexOffset, this.#partitionStats.summarize(update));
+  }
+
+  /** Writes one record and its Index entry; a promise when buffers went to the files (await it before the next record). */
+  #appendRecord(token: bigint, partitionKey: Uint8Array, pieces: readonly Uint8Array[], blockIndexOffset: number | null, stats: PartitionStatsSummary): Promise<void> | null {
     const position = this.#data.position;
-    for (const piece of record.pieces) await this.#data.write(piece);
-    const key = Buffer.from(update.partitionKey);
+    let dataPending: Promise<void> | null = null;
+    for (let i = 0; i < pieces.length; i++) {
+      // A piece that had to wait keeps the rest waiting too (the staging buffer is reused).
+      if (dataPending !== null) {
+        const rest = pieces.slice(i);
+        const before = dataPending;
+        dataPending = before.then(() => this.#writePieces(rest));
+        break;
+      }
+      dataPending = this.#data.write(pieces[i]!);
+    }
     if (this.#pageEntries === 0) {
       this.#page.reset();
       beginIndexPage(this.#page);
-      this.#pageFirst = { token: update.token, key };
+      this.#pageFirstToken = token;
+      this.#pageFirstKey = Buffer.from(partitionKey);
     }
-    appendIndexEntry(this.#page, update.token, key, position, record.blockIndexOffset);
-    if (++this.#pageEntries === this.#interval) await this.#sealPage();
+    appendIndexEntry(this.#page, token, partitionKey, position, blockIndexOffset, stats);
+    const indexPending = ++this.#pageEntries === this.#interval ? this.#sealPage() : null;
     const n = this.#stats.partitionCount;
     if (n === this.#tokens.length) {
       const grown = new BigInt64Array(n * 2);
       grown.set(this.#tokens);
       this.#tokens = grown;
     }
-    this.#tokens[n] = update.token;
-    this.#stats.add(update);
+    this.#tokens[n] = token;
+    this.#stats.add(token, partitionKey, stats);
+    if (dataPending === null) return indexPending;
+    return indexPending === null ? dataPending : Promise.all([dataPending, indexPending]).then(() => undefined);
   }
 
-  async #sealPage(): Promise<void> {
+  async #writePieces(pieces: readonly Uint8Array[]): Promise<void> {
+    for (const piece of pieces) {
+      const pending = this.#data.write(piece);
+      if (pending !== null) await pending;
+    }
+  }
+
+  /** Ends the current Index page and hands it (a copy: the page buffer is reused) to the Index writer. */
+  #sealPage(): Promise<void> {
     sealIndexPage(this.#page, this.#pageEntries);
-    const bytes = this.#page.view();
-    this.#summary.tokens.push(this.#pageFirst!.token);
-    this.#summary.keys.push(this.#pageFirst!.key);
+    const bytes = this.#page.finish();
+    this.#summary.tokens.push(this.#pageFirstToken);
+    this.#summary.keys.push(this.#pageFirstKey!);
     this.#summary.positions.push(this.#index.position);
     this.#summary.lengths.push(bytes.length);
-    await this.#index.append(bytes);
     this.#pageEntries = 0;
+    return this.#index.append(bytes);
   }
 
   finish(): Promise<SSTableStats> {
     const refused = this.#refusal('finish');
     if (refused !== null) return Promise.reject(refused);
-    if (this.#stats.partitionCount === 0 && this.#last === null) {
+    if (this.#stats.partitionCount === 0 && this.#lastKey === null) {
       return Promise.reject(
         new CharybdisError(SSTableErrorCodes.EMPTY, `SSTable ${this.#options.directory} generation ${this.#options.generation}: finish with no partition (abort it instead)`),
       );
@@ -252,18 +333,26 @@ export class SSTableWriter implements SSTableWriterApi {
   }
 
   #enqueue(op: () => Promise<void>): Promise<void> {
+    this.#queued++;
     const run = this.#tail.then(async () => {
       if (this.#failure !== undefined) throw this.#failure;
       try {
         await op();
       } catch (err) {
-        this.#failure ??= err instanceof Error ? err : new Error(String(err));
+        this.#failure ??= asError(err);
         throw err;
       }
     });
-    this.#tail = run.catch(() => undefined);
+    const done = (): void => {
+      this.#queued--;
+    };
+    this.#tail = run.then(done, done);
     return run;
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function checkOptions(o: SSTableWriterCreateOptions): void {

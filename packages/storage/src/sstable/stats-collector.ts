@@ -1,13 +1,11 @@
-import type { ClusteringComparator, ClusteringPrefix, ColumnData, DeletionTime, PartitionUpdate, Cell } from '@charybdis/schema';
-import type { SSTableStats } from './sstable-types';
+import type { ClusteringComparator, ClusteringPrefix } from '@charybdis/schema';
+import type { PartitionStatsSummary, SSTableStats } from './sstable-types';
 
 /**
- * Accumulates the SSTableStats of the partitions appended to a writer (one pass over each
- * update, no allocation per cell). Counts follow the contract: tombstones are range
- * tombstones, row deletions, partition deletions and tombstone cells (collection
- * tombstones and expired cells are not counted); timestamps cover cells, markers and
- * every deletion; local deletion times cover deletions, tombstone and expiring cells and
- * expiring markers.
+ * Folds the PartitionStatsSummary of each partition appended to a writer (computed from
+ * the update, or read from an Index entry when a record is copied raw) into the SSTable's
+ * stats. Both paths fold the same summaries, so Statistics are exact either way. Keeps the
+ * first and last key, and plain numbers: nothing per partition.
  */
 export class StatsCollector {
   partitionCount = 0;
@@ -20,97 +18,48 @@ export class StatsCollector {
   #maxLdt: number | null = null;
   #minClustering: ClusteringPrefix | null = null;
   #maxClustering: ClusteringPrefix | null = null;
-  #first: PartitionUpdate | null = null;
-  #last: PartitionUpdate | null = null;
+  #firstToken = 0n;
+  #firstKey: Uint8Array | null = null;
+  #lastToken = 0n;
+  #lastKey: Uint8Array | null = null;
 
   constructor(private readonly comparator: ClusteringComparator) {}
 
-  add(update: PartitionUpdate): void {
+  add(token: bigint, key: Uint8Array, s: PartitionStatsSummary): void {
     this.partitionCount++;
-    this.#first ??= update;
-    this.#last = update;
-    if (update.partitionDeletion !== undefined) {
-      this.tombstoneCount++;
-      this.hasPartitionOrRangeDeletions = true;
-      this.#deletion(update.partitionDeletion);
+    if (this.#firstKey === null) {
+      this.#firstToken = token;
+      this.#firstKey = key;
     }
-    if (update.staticRow !== undefined) this.#columns(update.staticRow.columns);
-    const rows = update.rows;
-    this.rowCount += rows.length;
-    for (const row of rows) {
-      if (row.marker !== undefined) {
-        this.#timestamp(row.marker.timestampUs);
-        if (row.marker.localExpirationTimeSeconds !== undefined) this.#ldt(row.marker.localExpirationTimeSeconds);
-      }
-      if (row.deletion !== undefined) {
-        this.tombstoneCount++;
-        this.#deletion(row.deletion);
-      }
-      this.#columns(row.columns);
-    }
-    if (rows.length > 0) {
-      // Rows are sorted: only the first and last can move the bounds.
-      const lo = rows[0]!.clustering;
-      const hi = rows[rows.length - 1]!.clustering;
-      if (this.#minClustering === null || this.comparator.compare(lo, this.#minClustering) < 0) this.#minClustering = lo;
-      if (this.#maxClustering === null || this.comparator.compare(hi, this.#maxClustering) > 0) this.#maxClustering = hi;
-    }
-    for (const rt of update.rangeTombstones) {
-      this.tombstoneCount++;
-      this.hasPartitionOrRangeDeletions = true;
-      this.#deletion(rt.deletion);
-    }
-  }
-
-  #timestamp(ts: bigint): void {
-    if (this.#minTs === null || ts < this.#minTs) this.#minTs = ts;
-    if (this.#maxTs === null || ts > this.#maxTs) this.#maxTs = ts;
-  }
-
-  #ldt(seconds: number): void {
-    if (this.#minLdt === null || seconds < this.#minLdt) this.#minLdt = seconds;
-    if (this.#maxLdt === null || seconds > this.#maxLdt) this.#maxLdt = seconds;
-  }
-
-  #deletion(d: DeletionTime): void {
-    this.#timestamp(d.markedForDeleteAtUs);
-    this.#ldt(d.localDeletionTimeSeconds);
-  }
-
-  #cell(cell: Cell): void {
-    this.#timestamp(cell.timestampUs);
-    if (cell.kind === 'tombstone') {
-      this.tombstoneCount++;
-      this.#ldt(cell.localDeletionTimeSeconds);
-    } else if (cell.kind === 'expiring') {
-      this.#ldt(cell.localDeletionTimeSeconds);
-    }
-  }
-
-  #columns(columns: readonly ColumnData[]): void {
-    for (const c of columns) {
-      if (c.kind === 'simple') this.#cell(c.cell);
-      else {
-        if (c.deletion !== undefined) this.#deletion(c.deletion);
-        for (const e of c.cells) this.#cell(e.cell);
-      }
-    }
+    this.#lastToken = token;
+    this.#lastKey = key;
+    this.rowCount += s.rowCount;
+    this.tombstoneCount += s.tombstoneCount;
+    if (s.hasPartitionOrRangeDeletions) this.hasPartitionOrRangeDeletions = true;
+    if (s.minTimestampUs !== null && (this.#minTs === null || s.minTimestampUs < this.#minTs)) this.#minTs = s.minTimestampUs;
+    if (s.maxTimestampUs !== null && (this.#maxTs === null || s.maxTimestampUs > this.#maxTs)) this.#maxTs = s.maxTimestampUs;
+    if (s.minLocalDeletionTimeSeconds !== null && (this.#minLdt === null || s.minLocalDeletionTimeSeconds < this.#minLdt)) this.#minLdt = s.minLocalDeletionTimeSeconds;
+    if (s.maxLocalDeletionTimeSeconds !== null && (this.#maxLdt === null || s.maxLocalDeletionTimeSeconds > this.#maxLdt)) this.#maxLdt = s.maxLocalDeletionTimeSeconds;
+    const lo = s.minClustering;
+    const hi = s.maxClustering;
+    // Byte-equal prefixes compare equal: skip the (costlier) typed comparison, which is the
+    // common case when partitions share clustering values (one row at ck 0, time buckets).
+    if (lo !== null && (this.#minClustering === null || (!samePrefixBytes(lo, this.#minClustering) && this.comparator.compare(lo, this.#minClustering) < 0))) this.#minClustering = lo;
+    if (hi !== null && (this.#maxClustering === null || (!samePrefixBytes(hi, this.#maxClustering) && this.comparator.compare(hi, this.#maxClustering) > 0))) this.#maxClustering = hi;
   }
 
   /** The stats of everything added (at least one partition). */
   stats(sizes: { dataSizeBytes: number; uncompressedSizeBytes: number; level: number; createdAtMs: number }): SSTableStats {
-    const first = this.#first!;
-    const last = this.#last!;
     return {
       partitionCount: this.partitionCount,
       rowCount: this.rowCount,
       tombstoneCount: this.tombstoneCount,
       dataSizeBytes: sizes.dataSizeBytes,
       uncompressedSizeBytes: sizes.uncompressedSizeBytes,
-      firstToken: first.token,
-      lastToken: last.token,
-      firstKey: Buffer.from(first.partitionKey),
-      lastKey: Buffer.from(last.partitionKey),
+      firstToken: this.#firstToken,
+      lastToken: this.#lastToken,
+      firstKey: Buffer.from(this.#firstKey!),
+      lastKey: Buffer.from(this.#lastKey!),
       minTimestampUs: this.#minTs,
       maxTimestampUs: this.#maxTs,
       minLocalDeletionTimeSeconds: this.#minLdt,
@@ -122,4 +71,10 @@ export class StatsCollector {
       createdAtMs: sizes.createdAtMs,
     };
   }
+}
+
+function samePrefixBytes(a: ClusteringPrefix, b: ClusteringPrefix): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (Buffer.compare(a[i]!, b[i]!) !== 0) return false;
+  return true;
 }
