@@ -1,0 +1,43 @@
+import { invalidOption } from './catalog-error-codes';
+
+const PERCENTILE = /^(\d+(?:\.\d+)?)(?:P|PERCENTILE)$/;
+const FIXED_MS = /^(\d+(?:\.\d+)?)MS$/;
+const HYBRID = /^(MIN|MAX)\((.+),(.+)\)$/;
+
+/** Java's `DecimalFormat("#.####")`: at most 4 decimals, no trailing zeros. */
+function formatDecimal(n: number): string {
+  return String(Math.round(n * 10000) / 10000);
+}
+
+function parseSimple(text: string): string | undefined {
+  if (text === 'ALWAYS') return 'ALWAYS';
+  if (text === 'NEVER' || text === 'NONE') return 'NEVER';
+  let m = PERCENTILE.exec(text);
+  if (m !== null) {
+    const p = Number(m[1]);
+    if (p <= 0 || p >= 100) return undefined;
+    return `${formatDecimal(p)}p`;
+  }
+  m = FIXED_MS.exec(text);
+  if (m !== null) return `${Math.floor(Number(m[1]))}ms`;
+  return undefined;
+}
+
+/**
+ * Parses a speculative retry policy (`speculative_retry`, `additional_write_policy`) and
+ * returns Cassandra 4's canonical spelling: `99p` (also `99PERCENTILE`), `50ms`, `ALWAYS`,
+ * `NEVER` (also `NONE`), `MIN(99p,50ms)`/`MAX(...)`. Case-insensitive.
+ */
+export function parseSpeculativeRetry(option: string, text: string): string {
+  const upper = text.trim().toUpperCase().replace(/\s+/g, '');
+  let out = parseSimple(upper);
+  const m = HYBRID.exec(upper);
+  if (out === undefined && m !== null) {
+    const a = parseSimple(m[2]!);
+    const b = parseSimple(m[3]!);
+    const ok = (s: string | undefined): boolean => s !== undefined && (s.endsWith('p') || s.endsWith('ms'));
+    if (ok(a) && ok(b) && a!.endsWith('p') !== b!.endsWith('p')) out = `${m[1]}(${a},${b})`;
+  }
+  if (out === undefined) throw invalidOption(`Invalid value '${text}' for option '${option}': not a speculative retry policy (e.g. '99p', '50ms', 'ALWAYS', 'NEVER', 'MIN(99p,50ms)')`);
+  return out;
+}
