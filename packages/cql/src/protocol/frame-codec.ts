@@ -4,6 +4,14 @@ import { CharybdisError } from '@charybdis/core';
 export const FRAME_HEADER_BYTES = 9;
 /** The specification's upper bound on a frame body. */
 export const MAX_FRAME_BODY_BYTES = 256 * 1024 * 1024;
+/**
+ * The body limit a connection applies unless configured otherwise: Cassandra 4's
+ * `native_transport_max_frame_size` default. A longer body is refused from its header,
+ * before a byte of it is buffered.
+ */
+export const DEFAULT_MAX_FRAME_BODY_BYTES = 16 * 1024 * 1024;
+/** The direction bit of the version byte: set on server-to-client frames. */
+export const RESPONSE_DIRECTION_BIT = 0x80;
 
 /** A decoded frame header. `bodyLength` bytes of body follow it. */
 export interface FrameHeader {
@@ -56,6 +64,27 @@ export function decodeFrameHeader(
     opcode: view.getUint8(4),
     bodyLength,
   };
+}
+
+/**
+ * Writes a 9-byte v3–v5 response header (direction bit set) at `offset` of `out`.
+ * Returns the offset just past it.
+ */
+export function writeResponseHeader(
+  out: Buffer,
+  offset: number,
+  version: number,
+  flags: number,
+  stream: number,
+  opcode: number,
+  bodyLength: number,
+): number {
+  out[offset] = RESPONSE_DIRECTION_BIT | (version & 0x7f);
+  out[offset + 1] = flags & 0xff;
+  out.writeInt16BE(stream, offset + 2);
+  out[offset + 4] = opcode;
+  out.writeInt32BE(bodyLength, offset + 5);
+  return offset + FRAME_HEADER_BYTES;
 }
 
 /** Encodes a server-to-client frame (direction bit set) into one buffer. */
