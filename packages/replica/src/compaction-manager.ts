@@ -84,6 +84,13 @@ export class CompactionManager {
     }
   }
 
+  /** Drops what the manager knows of a dropped table. */
+  forget(table: Table): void {
+    this.#states.delete(table);
+    const i = this.#queue.indexOf(table);
+    if (i >= 0) this.#queue.splice(i, 1);
+  }
+
   /** Aborts running tasks (their outputs are removed) and waits for them. */
   async stop(): Promise<void> {
     this.#stopped = true;

@@ -96,6 +96,23 @@ export class ReplicaDatabase {
     return table;
   }
 
+  /**
+   * DROP TABLE on this shard: no more writes or reads, compactions stopped, the data files
+   * removed (crash-safely, through the same log as compaction), the table's folder deleted.
+   * Commitlog entries of the table are skipped by later replays (its id is unknown then).
+   * Cassandra's auto_snapshot is not done here: the caller snapshots first if it wants one.
+   */
+  async dropTable(id: string): Promise<void> {
+    const table = this.table(id);
+    await this.compactions.pause(table, async () => {
+      this.#tables.delete(id);
+      this.#byName.delete(table.qualifiedName);
+      await table.drop();
+    });
+    this.compactions.forget(table);
+    this.#discardFlushedSegments();
+  }
+
   /** The table with this id; REPLICA_UNKNOWN_TABLE otherwise. */
   table(id: string): Table {
     const t = this.#tables.get(id);

@@ -320,6 +320,18 @@ export class Table {
     this.#failure = null;
   }
 
+  /** Removes everything (memtables, SSTables, the shard folder) and stops the table (DROP TABLE). */
+  async drop(): Promise<void> {
+    this.#checkNotStopped();
+    await this.#flushChain.catch(() => {});
+    for (const slot of this.#flushing.splice(0)) slot.retire();
+    this.#active.retire();
+    this.#active = this.#newMemtable();
+    await this.replaceSSTables(this.#sstables.readers.map((r) => r.generation), []);
+    await this.stop();
+    await fs.rm(this.directories.shard, { recursive: true, force: true });
+  }
+
   /** Flushes, then hard-links every SSTable of this shard into the snapshot folder `tag`. */
   async snapshot(tag: string): Promise<string[]> {
     await this.flush();

@@ -238,6 +238,26 @@ describe('ReplicaDatabase', () => {
     expect(await rows(t2, 1)).toEqual([[1, 'new']]);
   });
 
+  test('dropping a table removes its files and its data does not come back from the commitlog', async () => {
+    const { db: d, table } = await openFresh();
+    await d.apply(writeRow(1, 1, 'a', 1n));
+    await table.flush();
+    await d.apply(writeRow(2, 1, 'b', 1n)); // only in the memtable and the commitlog
+    const dir = table.directories.shard;
+    await d.dropTable(table.id);
+    expect(existsSync(dir)).toBe(false);
+    expect(() => d.table(table.id)).toThrow(expect.objectContaining({ code: ReplicaErrorCodes.UNKNOWN_TABLE }) as Error);
+    await d.stop();
+    db = await dirs.open(dirs.storage());
+    // Re-created with the same name, as CQL does: a new table id, so nothing of the old one applies.
+    const again = await db.addTable(kvTable({ id: 'c3b7c1d0-1111-4222-8333-944455556666' }));
+    const report = await db.replay();
+    expect(report.unknownTable).toBeGreaterThanOrEqual(1);
+    expect(report.applied).toBe(0);
+    expect(await rows(again, 1)).toEqual([]);
+    expect(await rows(again, 2)).toEqual([]);
+  });
+
   test('bad input: unknown table, duplicate table, bad compaction options', async () => {
     const { db: d } = await openFresh();
     await expect(d.apply(writeRow(1, 1, 'a', 1n, undefined, '00000000-0000-4000-8000-000000000000'))).rejects.toMatchObject({ code: ReplicaErrorCodes.UNKNOWN_TABLE });
