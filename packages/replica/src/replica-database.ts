@@ -50,6 +50,8 @@ export class ReplicaDatabase {
   /** Where this process's segments start; everything before is replayed, then discarded. */
   readonly #openedAt: ReplayPosition;
   #replayed = false;
+  /** True while the full replay applies entries (a flush then must not discard segments). */
+  #replaying = false;
   #stopped = false;
   #discarding: Promise<void> = Promise.resolve();
 
@@ -146,11 +148,19 @@ export class ReplicaDatabase {
   /**
    * Replays the commitlog segments older than this process into the memtables, flushes
    * them and discards the segments. Call once, after every table is added.
+   *
+   * With `onlyTables`, a first pass: applies only those tables' entries (e.g. the schema
+   * tables, whose content says which other tables exist) and neither flushes nor discards;
+   * the full replay must follow. No segment is discarded before the full replay is done.
    */
-  async replay(): Promise<ReplayReport> {
+  async replay(options: { onlyTables?: ReadonlySet<string> } = {}): Promise<ReplayReport> {
     this.#checkRunning();
     if (this.#replayed) throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, 'the commitlog was already replayed');
-    this.#replayed = true;
+    const only = options.onlyTables;
+    if (only === undefined) {
+      this.#replayed = true;
+      this.#replaying = true;
+    }
     const counts = { applied: 0, unknownTable: 0, truncated: 0 };
     const unknownIds = new Set<string>();
     const result = await replayCommitlog(
@@ -158,6 +168,7 @@ export class ReplicaDatabase {
       async (payload, position) => {
         if (compareReplayPositions(position, this.#openedAt) >= 0) return;
         const tableId = peekPartitionUpdateTableId(payload);
+        if (only !== undefined && !only.has(tableId)) return;
         const table = this.#tables.get(tableId);
         if (table === undefined) {
           counts.unknownTable++;
@@ -178,10 +189,17 @@ export class ReplicaDatabase {
       },
       { backend: this.#backendForReplay(), logger: this.storage.logger },
     );
+    if (only !== undefined) {
+      // A first pass for the tables that hold the schema: nothing is flushed or discarded
+      // (the other tables' entries are still to come); the full replay applies these again,
+      // which merging makes harmless.
+      return { segments: result.segments, entries: result.entries, corruptSegments: result.corruptSegments, ...counts };
+    }
     if (unknownIds.size > 0) {
       this.storage.logger.warn({ tableIds: [...unknownIds], entries: counts.unknownTable }, 'commitlog entries of unknown (dropped) tables skipped');
     }
     await Promise.all(this.tables.map((t) => (t.failure === null ? t.flush() : Promise.resolve())));
+    this.#replaying = false;
     this.#discardFlushedSegments();
     await this.#discarding;
     const report = { segments: result.segments, entries: result.entries, corruptSegments: result.corruptSegments, ...counts };
@@ -229,8 +247,10 @@ export class ReplicaDatabase {
     await this.commitlog.close();
   }
 
-  /** Recycles the segments below the oldest unflushed data of every table. */
+  /** Recycles the segments below the oldest unflushed data of every table (only once the full replay is done). */
   #discardFlushedSegments(): void {
+    // Before the full replay, the segments still hold entries no memtable has seen yet.
+    if (!this.#replayed || this.#replaying) return;
     let oldest: ReplayPosition = this.commitlog.position;
     for (const t of this.#tables.values()) {
       const p = t.oldestUnflushedPosition;

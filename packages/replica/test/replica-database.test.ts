@@ -88,6 +88,24 @@ describe('ReplicaDatabase', () => {
     expect((await db.replay()).applied).toBe(0);
   });
 
+  test('a first replay pass for the schema tables, then the full replay once the other tables are known', async () => {
+    const { db: d, table } = await openFresh();
+    const other = await d.addTable(kvTable({ name: 'other', id: 'd4b7c1d0-1111-4222-8333-944455556666' }));
+    await d.apply(writeRow(1, 1, 'schema-ish', 1n));
+    await d.apply(writeRow(1, 1, 'user data', 1n, undefined, other.id));
+    await d.stop();
+    db = await dirs.open(dirs.storage());
+    const first = await db.addTable(kvTable());
+    const pass = await db.replay({ onlyTables: new Set([first.id]) });
+    expect(pass.applied).toBe(1);
+    expect(await rows(first, 1)).toEqual([[1, 'schema-ish']]);
+    await first.flush(); // a flush now must not recycle segments holding the other table's entries
+    const second = await db.addTable(kvTable({ name: 'other', id: other.id }));
+    await db.replay();
+    expect(await rows(second, 1)).toEqual([[1, 'user data']]);
+    expect(table.id).toBe(first.id);
+  });
+
   test('a flush lets the commitlog recycle what it covered', async () => {
     const { db: d, table } = await openFresh();
     for (let i = 0; i < 400; i++) await d.apply(writeRow(i, 0, 'y'.repeat(400), 1n));
