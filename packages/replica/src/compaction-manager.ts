@@ -12,7 +12,7 @@ export const DEFAULT_CONCURRENT_COMPACTIONS = 1;
 const FAILED_RETRY_DELAY_MS = 10_000;
 
 interface TableState {
-  readonly strategy: CompactionStrategy;
+  strategy: CompactionStrategy;
   readonly metrics: CompactionMetrics;
   readonly compacting: Set<number>;
   running: number;
@@ -82,6 +82,13 @@ export class CompactionManager {
       state.paused--;
       this.submit(table);
     }
+  }
+
+  /** The table's compaction options changed (ALTER TABLE): a new strategy; running tasks and their inputs stay accounted. */
+  refreshStrategy(table: Table): void {
+    const state = this.#states.get(table);
+    if (state !== undefined) state.strategy = this.#createStrategy(table);
+    this.submit(table);
   }
 
   /** Drops what the manager knows of a dropped table. */
@@ -183,21 +190,24 @@ export class CompactionManager {
     }));
   }
 
+  #createStrategy(table: Table): CompactionStrategy {
+    let options;
+    try {
+      options = parseCompactionOptions(table.definition.compaction ?? {});
+    } catch (err) {
+      throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `table ${table.qualifiedName}: ${(err as Error).message}`, { cause: err });
+    }
+    return createCompactionStrategy(options, { gcGraceSeconds: table.gcGraceSeconds });
+  }
+
   #state(table: Table): TableState {
     let state = this.#states.get(table);
     if (state === undefined) {
-      let options;
-      try {
-        options = parseCompactionOptions(table.definition.compaction ?? {});
-      } catch (err) {
-        throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `table ${table.qualifiedName}: ${(err as Error).message}`, { cause: err });
-      }
-      const strategy = createCompactionStrategy(options, { gcGraceSeconds: table.gcGraceSeconds });
       const metrics = new CompactionMetrics({
-        pendingTasks: () => strategy.estimatePendingTasks(this.#candidates(table)),
-        backlogBytes: () => strategy.backlogBytes(this.#candidates(table)),
+        pendingTasks: () => this.#state(table).strategy.estimatePendingTasks(this.#candidates(table)),
+        backlogBytes: () => this.#state(table).strategy.backlogBytes(this.#candidates(table)),
       });
-      state = { strategy, metrics, compacting: new Set(), running: 0, paused: 0, retryAfterMs: 0 };
+      state = { strategy: this.#createStrategy(table), metrics, compacting: new Set(), running: 0, paused: 0, retryAfterMs: 0 };
       this.#states.set(table, state);
     }
     return state;

@@ -98,6 +98,18 @@ export class ReplicaDatabase {
     return table;
   }
 
+  /** ALTER TABLE on this shard: the table takes the new definition; its compaction strategy is rebuilt from the new options. */
+  alterTable(definition: TableDefinition): void {
+    const table = this.table(definition.id);
+    try {
+      parseCompactionOptions(definition.compaction ?? {});
+    } catch (err) {
+      throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `table ${table.qualifiedName}: ${(err as Error).message}`, { cause: err });
+    }
+    table.alter(definition);
+    this.compactions.refreshStrategy(table);
+  }
+
   /**
    * DROP TABLE on this shard: no more writes or reads, compactions stopped, the data files
    * removed (crash-safely, through the same log as compaction), the table's folder deleted.

@@ -66,10 +66,10 @@ export interface TableStats {
  * and the rest of the node keeps serving.
  */
 export class Table {
-  readonly definition: TableDefinition;
-  readonly comparators: TableComparators;
+  #definition: TableDefinition;
+  #comparators: TableComparators;
   readonly directories: TableDirectories;
-  readonly gcGraceSeconds: number;
+  #gcGraceSeconds: number;
   readonly #storage: ShardStorage;
   readonly #sstables: SSTableSet;
   #active: MemtableSlot;
@@ -88,10 +88,10 @@ export class Table {
   onSSTablesChanged: () => void = () => {};
 
   private constructor(definition: TableDefinition, storage: ShardStorage, generations: number, truncatedBefore: ReplayPosition | null) {
-    this.definition = definition;
-    this.comparators = new TableComparators(definition.schema);
+    this.#definition = definition;
+    this.#comparators = new TableComparators(definition.schema);
     this.directories = tableDirectories(storage.dataDirectory, definition, storage.shardId);
-    this.gcGraceSeconds = definition.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
+    this.#gcGraceSeconds = definition.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
     this.#storage = storage;
     this.#sstables = new SSTableSet(storage.logger);
     this.#nextGeneration = generations + 1;
@@ -121,6 +121,42 @@ export class Table {
     }
     storage.logger.info({ table: table.qualifiedName, shard: storage.shardId, sstables: table.#sstables.size }, 'table opened');
     return table;
+  }
+
+  get definition(): TableDefinition {
+    return this.#definition;
+  }
+
+  /** The comparators of the current definition (a superset of every earlier one's columns: dropped columns stay). */
+  get comparators(): TableComparators {
+    return this.#comparators;
+  }
+
+  get gcGraceSeconds(): number {
+    return this.#gcGraceSeconds;
+  }
+
+  /**
+   * ALTER TABLE: takes the new definition (same id). New writes go to a fresh memtable
+   * with the new comparators; the old memtable is flushed in the background (it decodes
+   * with its own). SSTables opened from now on use the new comparators; the ones already
+   * open only hold data of the older columns, which the new ones keep (dropped columns
+   * stay in the mutation schema), so they need no reopening.
+   */
+  alter(definition: TableDefinition): void {
+    this.#checkNotStopped();
+    if (definition.id !== this.#definition.id) {
+      throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `ALTER of ${this.qualifiedName} with another table's id ${definition.id}`);
+    }
+    this.#definition = definition;
+    this.#comparators = new TableComparators(definition.schema);
+    this.#gcGraceSeconds = definition.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
+    if (this.#active.memtable.partitionCount > 0) {
+      this.#flushInBackground();
+    } else {
+      this.#active.retire();
+      this.#active = this.#newMemtable();
+    }
   }
 
   get id(): string {

@@ -1,7 +1,7 @@
 import { promises as fs, existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { hasErrorCode } from '@charybdis/core';
-import { BOTTOM_BOUND, TOP_BOUND, murmur3Token } from '@charybdis/schema';
+import { BOTTOM_BOUND, TOP_BOUND, emptyPartitionUpdate, liveCell, murmur3Token, nativeType, normalizePartitionUpdate } from '@charybdis/schema';
 import type { ReadCommand } from '@charybdis/storage';
 import { sstableFileName } from '@charybdis/storage';
 import { ReplicaErrorCodes } from '../src';
@@ -274,6 +274,33 @@ describe('ReplicaDatabase', () => {
     expect(report.applied).toBe(0);
     expect(await rows(again, 1)).toEqual([]);
     expect(await rows(again, 2)).toEqual([]);
+  });
+
+  test('ALTER TABLE: a new column is writable at once; data before and after reads back, also after a restart', async () => {
+    const { db: d, table } = await openFresh();
+    await d.apply(writeRow(1, 1, 'before', 1n));
+    const base = kvTable();
+    const altered = { ...base, schema: { ...base.schema, columns: [...base.schema.columns, { name: 'w', type: nativeType('int') }] }, compaction: { class: 'LeveledCompactionStrategy' } };
+    d.alterTable(altered);
+    const key = int.serialize(1);
+    const withW = normalizePartitionUpdate(
+      { ...emptyPartitionUpdate(base.id, key), rows: [{ clustering: [int.serialize(2)], marker: { timestampUs: 2n }, columns: [{ kind: 'simple', column: 'w', cell: liveCell(2n, int.serialize(42)) }] }] },
+      table.comparators,
+    );
+    await d.apply(withW);
+    await table.flush();
+    const read = async (t: Table): Promise<unknown[]> => {
+      const r = await t.read(key, murmur3Token(key), command());
+      return (r.partition?.rows ?? []).map((row) => row.cells.map((c) => (c.kind === 'simple' ? `${c.column}=${Buffer.from(c.value).toString('hex')}` : c.column)));
+    };
+    const expected = [['v=6265666f7265'], ['w=0000002a']];
+    expect(await read(table)).toEqual(expected);
+    await d.stop();
+    db = await dirs.open(dirs.storage());
+    const reopened = await db.addTable(altered);
+    await db.replay();
+    expect(await read(reopened)).toEqual(expected);
+    expect(() => db!.alterTable({ ...altered, id: '00000000-0000-4000-8000-000000000001' })).toThrow(expect.objectContaining({ code: ReplicaErrorCodes.UNKNOWN_TABLE }) as Error);
   });
 
   test('bad input: unknown table, duplicate table, bad compaction options', async () => {

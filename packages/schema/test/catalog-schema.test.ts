@@ -228,4 +228,12 @@ describe('tableMutationSchema', () => {
     expect(comparators.clustering.compare([enc(1)], [enc(2)])).toBeGreaterThan(0); // DESC
     expect(comparators.hasColumn('k')).toBe(false);
   });
+
+  it('keeps a dropped column (until re-added) so older data still decodes', () => {
+    const t = createTableMetadata({ keyspace: 'ks', name: 't', columns: [{ name: 'k', type: int }, { name: 'v', type: text }, { name: 'w', type: int }], partitionKey: ['k'], clustering: [] });
+    const dropped = alterTable(t, { kind: 'drop', columns: ['w'], timestampUs: 5n });
+    expect(tableMutationSchema(dropped).columns).toEqual([{ name: 'v', type: text }, { name: 'w', type: int }]);
+    const readded = alterTable(dropped, { kind: 'add', columns: [{ name: 'w', type: int }] });
+    expect(tableMutationSchema(readded).columns.filter((c) => c.name === 'w')).toHaveLength(1);
+  });
 });
