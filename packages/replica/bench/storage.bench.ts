@@ -231,7 +231,18 @@ function reportWrites(mode: CommitlogSyncMode, concurrency: number, runs: WriteR
   });
 }
 
+/** Prints what went wrong in a durability round (the BENCH line only has counts). */
+function describeProblems(r: RoundReport): void {
+  const v = r.verified;
+  const bad = r.logErrors.length > 0 || (v !== null && v.lost + v.garbage + v.readErrors + v.readMismatches > 0) || (r.killPoint.kind === 'none' ? !r.stopped : !r.killed);
+  if (!bad) return;
+  process.stderr.write(
+    `durability round ${r.round} (${r.killPoint.kind}, exit ${String(r.exitCode)}): ${JSON.stringify({ examples: v?.examples, logErrors: r.logErrors, startup: r.startup, replay: r.replay })}\n${r.stderrTail.slice(-4000)}\n`,
+  );
+}
+
 function reportDurability(rounds: RoundReport[], final: RoundReport, leftovers: string[], seconds: number): void {
+  for (const r of [...rounds, final]) describeProblems(r);
   const verifications = [...rounds, final].filter((r) => r.verified !== null);
   const lostPerVerification = verifications.map((r) => r.verified!.lost);
   const lost = Math.max(0, ...lostPerVerification);

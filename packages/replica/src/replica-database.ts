@@ -54,6 +54,8 @@ export class ReplicaDatabase {
   #replaying = false;
   #stopped = false;
   #discarding: Promise<void> = Promise.resolve();
+  /** Commitlog positions at or before the entries of writes not yet in a memtable. */
+  readonly #pins = new Set<{ readonly position: ReplayPosition }>();
 
   private constructor(storage: ShardStorage, commitlog: Commitlog) {
     this.storage = storage;
@@ -153,8 +155,16 @@ export class ReplicaDatabase {
     this.#checkRunning();
     const table = this.table(update.tableId);
     if (table.failure !== null) throw table.failure;
-    const position = await this.commitlog.append(encodePartitionUpdate(update));
-    await table.apply(update, position);
+    // Until the memtable holds it, the entry is only in the commitlog: pin its segment (a
+    // flush finishing meanwhile must not recycle it).
+    const pin = { position: this.commitlog.position };
+    this.#pins.add(pin);
+    try {
+      const position = await this.commitlog.append(encodePartitionUpdate(update));
+      await table.apply(update, position);
+    } finally {
+      this.#pins.delete(pin);
+    }
   }
 
   /**
@@ -199,7 +209,7 @@ export class ReplicaDatabase {
         await table.apply(decodePartitionUpdate(payload, table.comparators), position);
         counts.applied++;
       },
-      { backend: this.#backendForReplay(), logger: this.storage.logger },
+      { backend: this.#backendForReplay(), logger: this.storage.logger, beforeSegmentId: this.#openedAt.segmentId },
     );
     if (only !== undefined) {
       // A first pass for the tables that hold the schema: nothing is flushed or discarded
@@ -268,6 +278,7 @@ export class ReplicaDatabase {
       const p = t.oldestUnflushedPosition;
       if (p !== null && compareReplayPositions(p, oldest) < 0) oldest = p;
     }
+    for (const pin of this.#pins) if (compareReplayPositions(pin.position, oldest) < 0) oldest = pin.position;
     this.#discarding = this.#discarding
       .then(() => this.commitlog.discardUpTo(oldest))
       .catch((err: unknown) => this.storage.logger.error({ err }, 'could not discard flushed commitlog segments'));

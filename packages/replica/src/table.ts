@@ -268,7 +268,8 @@ export class Table {
       const slot = this.#active;
       this.#flushing.push(slot);
       this.#active = this.#newMemtable();
-      this.#flushChain = this.#flushChain.then(() => this.#flushSlot(slot));
+      // After a failed flush (retried on its own timer) later flushes must still run.
+      this.#flushChain = this.#flushChain.catch(() => {}).then(() => this.#flushSlot(slot));
     }
     return this.#flushChain;
   }

@@ -106,6 +106,27 @@ describe('ReplicaDatabase', () => {
     expect(table.id).toBe(first.id);
   });
 
+  test('a replay larger than memory flushes as it goes and loses nothing (no segment recycled before it is replayed)', async () => {
+    db = await dirs.open(dirs.storage({ budgetBytes: 64 * 1024 * 1024 }));
+    await db.addTable(kvTable());
+    await db.replay();
+    for (let i = 0; i < 4000; i++) await db.apply(writeRow(i, 0, 'r'.repeat(600), 1n));
+    await db.stop(); // no flush: everything is only in the commitlog
+    db = await dirs.open(dirs.storage({ budgetBytes: 1024 * 1024 }));
+    const table = await db.addTable(kvTable());
+    const report = await db.replay();
+    expect(report.applied).toBe(4000);
+    expect(table.stats().flushes).toBeGreaterThan(1);
+    for (const pk of [0, 1234, 3999]) expect(await rows(table, pk)).toEqual([[0, 'r'.repeat(600)]]);
+    await db.stop();
+    db = await dirs.open(dirs.storage({ budgetBytes: 64 * 1024 * 1024 }));
+    const again = await db.addTable(kvTable());
+    await db.replay();
+    let found = 0;
+    for (let pk = 0; pk < 4000; pk += 7) if ((await rows(again, pk)).length === 1) found++;
+    expect(found).toBe(Math.ceil(4000 / 7));
+  });
+
   test('a flush lets the commitlog recycle what it covered', async () => {
     const { db: d, table } = await openFresh();
     for (let i = 0; i < 400; i++) await d.apply(writeRow(i, 0, 'y'.repeat(400), 1n));

@@ -51,6 +51,21 @@ describe('Commitlog', () => {
     await expect(log.append(Buffer.alloc(1))).rejects.toMatchObject({ code: CommitlogErrorCodes.CLOSED });
   });
 
+  test('a replay at start-up reads only the segments of earlier runs, not the one just opened', async () => {
+    const directory = makeCommitlogTempDir();
+    const earlier = await writeEntries(directory, 20, 500);
+    const backend = new ThreadPoolBackend();
+    const log = await Commitlog.open({ directory, backend, segmentSizeBytes: SEGMENT_BYTES, syncMode: 'periodic', logger: new RecordingLogger() });
+    const logger = new RecordingLogger();
+    const seen: ReplayPosition[] = [];
+    const result = await replayCommitlog(directory, (_p, position) => void seen.push(position), { backend, logger, beforeSegmentId: log.position.segmentId });
+    expect(seen).toEqual(earlier);
+    expect(result.corruptSegments).toBe(0);
+    expect(logger.warnings()).toEqual([]);
+    await log.close();
+    await backend.close();
+  });
+
   test('rejects an entry larger than a segment', async () => {
     const directory = makeCommitlogTempDir();
     const backend = new ThreadPoolBackend();

@@ -104,6 +104,18 @@ describe('listSSTables', () => {
     await (await open(directory, 3)).close();
     await w.abort();
   });
+
+  test('a TOC torn while being written (a crash before its rename) leaves the generation partial, never complete', async () => {
+    const directory = makeSSTableTempDir();
+    await write(directory, 4, PARTITIONS.slice(0, 3));
+    const toc = path.join(directory, sstableFileName(4, 'TOC'));
+    // What a kill between creating and finishing the TOC leaves now: its temporary file, torn.
+    fs.renameSync(toc, `${toc}.tmp`);
+    fs.truncateSync(`${toc}.tmp`, 3);
+    const result = await listSSTables(directory, new SSTableRecordingLogger());
+    expect(result).toEqual({ generations: [], removedPartial: [4] });
+    expect(fs.readdirSync(directory)).toEqual([]);
+  });
 });
 
 describe('SSTable corruption', () => {

@@ -12,6 +12,8 @@ export interface ReplayCommitlogOptions {
   logger: CommitlogLogger;
   /** Entries before this position are skipped (already in SSTables). */
   from?: ReplayPosition;
+  /** Segments with this id or above are not read (the running commitlog's own, still being written). */
+  beforeSegmentId?: number;
 }
 
 /** What a replay found. */
@@ -43,6 +45,7 @@ export async function replayCommitlog(
   const { segments } = await listCommitlogDirectory(directory);
   for (const segment of segments) {
     if (options.from !== undefined && segment.id < options.from.segmentId) continue;
+    if (options.beforeSegmentId !== undefined && segment.id >= options.beforeSegmentId) continue;
     result.segments++;
     const bytes = await readWhole(options.backend, segment.path);
     let seed: number;

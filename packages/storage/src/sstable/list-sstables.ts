@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseSSTableFileName } from './sstable-file-names';
-import { removeFileIfExists, syncDirectory } from './sstable-files';
+import { TOC_TEMP_SUFFIX, removeFileIfExists, syncDirectory } from './sstable-files';
 import type { SSTableLogger } from './sstable-types';
 
 /**
@@ -13,12 +13,14 @@ import type { SSTableLogger } from './sstable-types';
 export async function listSSTables(directory: string, logger: SSTableLogger): Promise<{ generations: number[]; removedPartial: number[] }> {
   const byGeneration = new Map<number, { names: string[]; complete: boolean }>();
   for (const name of await fs.promises.readdir(directory)) {
-    const parsed = parseSSTableFileName(name);
+    // A TOC still being written (see SSTableWriter.finish): its generation is not complete.
+    const tempToc = name.endsWith(TOC_TEMP_SUFFIX) ? parseSSTableFileName(name.slice(0, -TOC_TEMP_SUFFIX.length)) : null;
+    const parsed = tempToc !== null && tempToc.component === 'TOC' ? { ...tempToc, temporary: true } : parseSSTableFileName(name);
     if (parsed === null) continue;
     let g = byGeneration.get(parsed.generation);
     if (g === undefined) byGeneration.set(parsed.generation, (g = { names: [], complete: false }));
     g.names.push(name);
-    if (parsed.component === 'TOC') g.complete = true;
+    if (parsed.component === 'TOC' && !('temporary' in parsed)) g.complete = true;
   }
   const generations: number[] = [];
   const removedPartial: number[] = [];

@@ -40,6 +40,9 @@ export async function finishAppendedFile(writer: AppendWriter, file: DmaFile): P
   return length;
 }
 
+/** Suffix of the TOC while it is written (renamed to the TOC's name once durable). */
+export const TOC_TEMP_SUFFIX = '.tmp';
+
 /** Writes a whole small component (Summary, Filter, Statistics, Digest, TOC), durable when it resolves. */
 export async function writeWholeFile(io: SSTableIo, path: string, bytes: Uint8Array): Promise<void> {
   const file = await openSSTableFile(io, path, 'create');

@@ -14,7 +14,7 @@ import { SSTableByteWriter } from './sstable-byte-writer';
 import { SSTableErrorCodes } from './sstable-error-codes';
 import { SSTABLE_COMPONENTS, sstableFileName } from './sstable-file-names';
 import type { SSTableComponent } from './sstable-file-names';
-import { SSTABLE_APPEND_CHUNK_BYTES, finishAppendedFile, openSSTableFile, removeFileIfExists, syncDirectory, writeWholeFile } from './sstable-files';
+import { SSTABLE_APPEND_CHUNK_BYTES, TOC_TEMP_SUFFIX, finishAppendedFile, openSSTableFile, removeFileIfExists, syncDirectory, writeWholeFile } from './sstable-files';
 import {
   BLOOM_FALSE_POSITIVE_CHANCE,
   DEFAULT_CHUNK_SIZE_BYTES,
@@ -303,7 +303,12 @@ export class SSTableWriter implements SSTableWriterApi {
     ]);
     // Make every component's name durable before the TOC can claim the set complete.
     await syncDirectory(o.directory);
-    await writeWholeFile(o.io, file('TOC'), encodeToc());
+    // The TOC appears under its name only once whole and durable: written as a temporary
+    // file, then renamed (a crash can leave a torn .tmp, which start-up removes, never a
+    // torn TOC that would claim an SSTable complete).
+    const toc = file('TOC');
+    await writeWholeFile(o.io, `${toc}${TOC_TEMP_SUFFIX}`, encodeToc());
+    await fs.promises.rename(`${toc}${TOC_TEMP_SUFFIX}`, toc);
     await syncDirectory(o.directory);
     o.logger.info({ directory: o.directory, generation: o.generation, partitions: stats.partitionCount, dataSizeBytes: stats.dataSizeBytes }, 'sstable written');
     return stats;
