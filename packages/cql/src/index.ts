@@ -12,5 +12,12 @@ export {
   decodeStringMultimap,
 } from './protocol/frame-codec';
 export type { FrameHeader, OutgoingFrame } from './protocol/frame-codec';
-export { serveUnservedCqlConnection } from './transport/unserved-connection';
-export type { ShardIdentity } from './transport/unserved-connection';
+export type { ShardIdentity } from './transport/shard-identity';
+export { CqlFrontend } from './frontend/cql-frontend';
+export type { CqlFrontendOptions } from './frontend/cql-frontend';
+export { loadSchema } from './schema-service/load-schema';
+export type { SchemaServiceHooks } from './schema-service/schema-service';
+export type { SchemaDiff } from './schema-service/schema-diff';
+export type { LocalNodeInfo } from './system-tables/local-node-info';
+export { DEFAULT_RELEASE_VERSION } from './system-tables/local-node-info';
+export type { DataAccess } from './execution/execution-types';

@@ -47,6 +47,35 @@ export interface ExecutionContext {
   readonly options: QueryOptions;
   /** Server wall clock in ms, read once per request. */
   readonly nowMs: number;
+  /**
+   * This shard's counter write state (counter id and the locks that serialize counter
+   * read-before-write), one per shard from the composition root. Optional: without it a
+   * prepared statement uses a state of its own (see modification/counter-locks.ts).
+   */
+  readonly counters?: CounterWriteState;
+  /**
+   * This shard's time-UUID source for list element cell paths, shared by every statement
+   * so that appends and prepends of successive statements keep their order (Cassandra's
+   * process-wide UUIDGen). Optional: without it a prepared statement uses its own (order is
+   * then only guaranteed between executions of the same prepared statement).
+   */
+  readonly timeUuids?: TimeUuidSource;
+}
+
+/** Increasing version-1 UUIDs (the TimeUuidGenerator of terms/time-uuids.ts implements it). */
+export interface TimeUuidSource {
+  /** `count` increasing timeuuids at `nowMs` or later, above every earlier one. */
+  next(nowMs: number, count: number): Uint8Array[];
+  /** `count` increasing timeuuids below every earlier prepend and every append. */
+  nextPrepend(nowMs: number, count: number): Uint8Array[];
+}
+
+/** What counter updates need from the node (see modification/counter-locks.ts for the implementation). */
+export interface CounterWriteState {
+  /** This node's counter id (a UUID string): the shard of the counter cells this node updates. */
+  readonly counterId: string;
+  /** Runs `fn` holding the locks named by `keys` (any order; duplicates allowed); throws CQL_OVERLOADED when too many wait. */
+  withLocks<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
 }
 
 /** A statement's result before protocol encoding. Cell values are serialized bytes (or null). */

@@ -22,10 +22,15 @@ export interface ShardWorkerData {
   smpBuffers: SmpBuffers;
   /** The disk model of the data directory, for the shard's I/O queue. */
   ioDisk: IoDiskProperties;
+  /** This node's host id and tokens (node-identity.json), the same for every shard. */
+  identity: { hostId: string; tokens: readonly string[] };
+  /** When the node started, seconds since the epoch (system.local's gossip_generation). */
+  startedAtSeconds: number;
 }
 
 export type SupervisorToShard =
   | { kind: 'smp-check' }
+  | { kind: 'open-tables' }
   | { kind: 'listen' }
   | { kind: 'collect-metrics'; requestId: number }
   | { kind: 'drain' };
@@ -39,6 +44,7 @@ export interface ListenerEndpoint {
 
 export type ShardToSupervisor =
   | { kind: 'booted'; ioBackend: string; ioBackendReason: string }
+  | { kind: 'tables-opened'; tables: number; replayed: number }
   | { kind: 'smp-checked'; ok: true; shardsAnswered: number[]; elapsedUs: number }
   | { kind: 'smp-checked'; ok: false; message: string; code: string }
   | { kind: 'listening'; endpoints: ListenerEndpoint[] }

@@ -1,3 +1,5 @@
+import { loadNodeIdentity } from './node-identity';
+import type { NodeIdentity } from './node-identity';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -78,13 +80,20 @@ export class NodeSupervisor {
       const io = loadIoDisk(config.io_properties_file, config.data_file_directories[0]!);
       if (io.warning !== null) this.log.warn(io.warning);
       const smpBuffers = createSmpBuffers(config.smp, {});
-      for (let id = 0; id < config.smp; id++) this.shards.push(this.spawnShard(id, reusePort, smpBuffers, io.disk));
+      const identity = await loadNodeIdentity(config.data_file_directories[0]!);
+      const startedAtSeconds = Math.floor(Date.now() / 1000);
+      for (let id = 0; id < config.smp; id++) this.shards.push(this.spawnShard(id, reusePort, smpBuffers, io.disk, identity, startedAtSeconds));
       const booted = await Promise.all(this.shards.map((s) => this.expect(s, 'booted')));
       this.log.info(
         { ioBackend: booted[0]!.ioBackend, reason: booted[0]!.ioBackendReason, disk: io.disk.mountpoints, defaults: io.disk.isDefault },
         `disk I/O through ${booted[0]!.ioBackend}`,
       );
       const smpCheck = await this.checkSmp();
+      // Every shard has replayed its schema tables; now each reads the schema, opens the
+      // user tables and replays the rest of its commitlog.
+      for (const shard of this.shards) shard.worker.postMessage({ kind: 'open-tables' } satisfies SupervisorToShard);
+      const opened = await Promise.all(this.shards.map((s) => this.expect(s, 'tables-opened')));
+      this.log.info({ tables: opened[0]!.tables, replayed: opened.reduce((n, o) => n + o.replayed, 0) }, 'schema loaded, tables opened, commitlog replayed');
       const endpoints: ListenerEndpoint[] = [];
       for (const shard of this.shards) {
         shard.worker.postMessage({ kind: 'listen' } satisfies SupervisorToShard);
@@ -176,7 +185,14 @@ export class NodeSupervisor {
     if (--pending.missing === 0) pending.done();
   }
 
-  private spawnShard(id: number, reusePort: boolean, smpBuffers: SmpBuffers, ioDisk: IoDiskProperties): ShardHandle {
+  private spawnShard(
+    id: number,
+    reusePort: boolean,
+    smpBuffers: SmpBuffers,
+    ioDisk: IoDiskProperties,
+    identity: NodeIdentity,
+    startedAtSeconds: number,
+  ): ShardHandle {
     const data: ShardWorkerData = {
       shardId: id,
       shardCount: this.opts.config.smp,
@@ -186,6 +202,8 @@ export class NodeSupervisor {
       crashAfterListenMs: this.opts.crashShard === id ? 200 : null,
       smpBuffers,
       ioDisk,
+      identity: { hostId: identity.hostId, tokens: identity.tokens },
+      startedAtSeconds,
     };
     const worker = new Worker(path.join(__dirname, 'shard-worker.js'), { workerData: data, stdout: false, stderr: false });
     const handle: ShardHandle = {
@@ -281,7 +299,7 @@ export class NodeSupervisor {
         dataDirectories: config.data_file_directories,
         cpus: os.availableParallelism(),
       },
-      `Charybdis node ready: ${config.smp} shard${config.smp === 1 ? '' : 's'}, CQL on ${cql}${shardAware} (queries are not served yet)`,
+      `Charybdis node ready: ${config.smp} shard${config.smp === 1 ? '' : 's'}, CQL on ${cql}${shardAware}`,
     );
   }
 }

@@ -1,7 +1,6 @@
 import net from 'node:net';
 import type { Shard } from '@charybdis/core';
 import { closeListenerFd, createReusePortListener, subsystemLogger } from '@charybdis/core';
-import { serveUnservedCqlConnection } from '@charybdis/cql';
 import type { NodeConfig } from '../config';
 import type { ListenerEndpoint } from './control-messages';
 import { portError } from './port-probe';
@@ -21,6 +20,8 @@ export class ShardListeners {
     private readonly shard: Shard,
     private readonly config: NodeConfig,
     private readonly reusePort: boolean,
+    /** Serves CQL on an accepted socket (the shard's CQL frontend). */
+    private readonly serve: (socket: net.Socket) => void,
   ) {
     this.log = subsystemLogger(shard.logger, 'transport');
     this.accepted = shard.metrics.counter({
@@ -50,7 +51,6 @@ export class ShardListeners {
       : this.shard.id === 0
         ? [{ name: 'native_transport_port', port: this.config.native_transport_port, bpf: 0 }]
         : [];
-    const shardAwarePort = this.reusePort ? this.config.native_shard_aware_transport_port : null;
     const endpoints: ListenerEndpoint[] = [];
     for (const w of wanted) {
       const accepted = this.accepted.labels({ listener: w.name });
@@ -59,7 +59,7 @@ export class ShardListeners {
         this.connections.add(socket);
         socket.once('close', () => this.connections.delete(socket));
         socket.setNoDelay(true);
-        serveUnservedCqlConnection(socket, { shardId: this.shard.id, shardCount: this.shard.count, shardAwarePort }, this.log);
+        this.serve(socket);
       });
       let fd: number | null = null;
       try {

@@ -11,8 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Shard } from '@charybdis/core';
 import { bootShard, createLogger, shardLogger } from '@charybdis/core';
 import type { ShardToSupervisor, ShardWorkerData, SupervisorToShard } from './control-messages';
-import type { ReplicaDatabase } from '@charybdis/replica';
-import { openShardDatabase } from './shard-database';
+import { ShardServices } from './shard-services';
 import { ShardListeners } from './shard-listeners';
 
 type ControlPort = NonNullable<typeof parentPort>;
@@ -38,7 +37,6 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
     smpBuffers: data.smpBuffers,
     ioDisk: data.ioDisk,
   });
-  const listeners = new ShardListeners(shard, data.config, data.reusePort);
   const send = (msg: ShardToSupervisor): void => port.postMessage(msg);
   const fatal = (err: unknown): void => {
     // Rethrown outside the promise chain: an uncaught error ends the thread, and the
@@ -48,9 +46,20 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
     });
   };
 
-  let database: ReplicaDatabase | null = null;
+  let services: ShardServices | null = null;
+  const listeners = new ShardListeners(shard, data.config, data.reusePort, (socket) => {
+    if (services === null) socket.destroy();
+    else services.accept(socket);
+  });
   port.on('message', (msg: SupervisorToShard) => {
     switch (msg.kind) {
+      case 'open-tables':
+        if (services === null) {
+          fatal(new Error('open-tables before the shard booted'));
+          break;
+        }
+        services.openTables().then((r) => send({ kind: 'tables-opened', ...r }), fatal);
+        break;
       case 'smp-check':
         smpCheck(shard, send).catch(fatal);
         break;
@@ -73,10 +82,7 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
           .close()
           .then(async () => {
             // Like nodetool drain: memtables to SSTables, so the next start replays nothing.
-            if (database !== null) {
-              await database.flushAll();
-              await database.stop();
-            }
+            await services?.drain();
           })
           .then(() => shard.stop())
           .then(() => {
@@ -86,10 +92,9 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
         break;
     }
   });
-  openShardDatabase(shard, data.config)
-    .then(async (db) => {
-      database = db;
-      await db.replay();
+  ShardServices.boot(shard, data)
+    .then((s) => {
+      services = s;
       shard.logger.debug('shard started');
       send({ kind: 'booted', ioBackend: shard.io.backendKind, ioBackendReason: shard.io.backendReason });
     })

@@ -1,0 +1,89 @@
+import type net from 'node:net';
+import type { Logger, MetricsRegistry, Smp } from '@charybdis/core';
+import type { Schema } from '@charybdis/schema';
+import type { DataAccess } from '../execution/execution-types';
+import { CounterLocks } from '../modification/counter-locks';
+import { createStatementPreparers } from '../query-processor/create-statement-preparers';
+import { QueryProcessor } from '../query-processor/query-processor';
+import { SchemaService } from '../schema-service/schema-service';
+import type { SchemaServiceHooks } from '../schema-service/schema-service';
+import type { LocalNodeInfo } from '../system-tables/local-node-info';
+import { SystemTablesDataAccess } from '../system-tables/system-tables-data-access';
+import { TimeUuidGenerator } from '../terms/time-uuids';
+import { CqlTransport } from '../transport/cql-transport';
+import { RegistryTransportMetrics } from '../transport/registry-transport-metrics';
+import type { StatementScheduler } from '../transport/request-handler';
+
+/** What a shard gives its CQL frontend. */
+export interface CqlFrontendOptions {
+  readonly shard: { readonly id: number; readonly count: number; readonly smp: Pick<Smp, 'registerVerb' | 'invokeOn' | 'invokeOnAll'>; readonly metrics: MetricsRegistry };
+  /** The real tables on this node (a coordinator StorageProxy). */
+  readonly data: DataAccess;
+  /** The schema read at start-up (`loadSchema`). */
+  readonly initialSchema: Schema;
+  /** Creates, alters and drops this shard's replica tables when the schema changes; truncates. */
+  readonly tables: SchemaServiceHooks;
+  /** What system.local says. */
+  readonly node: LocalNodeInfo;
+  /** The port shard-aware drivers use, or null. */
+  readonly shardAwarePort: number | null;
+  /** The shard's `statement` scheduling group. */
+  readonly statementGroup: StatementScheduler | null;
+  readonly logger: Logger;
+}
+
+/**
+ * The CQL frontend of one shard, composed: the schema service (DDL on shard 0, published to
+ * every shard), the virtual system tables over the real data, the query processor with
+ * its prepared-statement cache, counter locks and timeuuid generator, and the native
+ * protocol transport that turns accepted sockets into connections. The server hands it
+ * sockets; everything else stays inside cql.
+ */
+export class CqlFrontend {
+  readonly schema: SchemaService;
+  readonly processor: QueryProcessor;
+  readonly transport: CqlTransport;
+
+  constructor(options: CqlFrontendOptions) {
+    const log = options.logger;
+    const transportLog = log.child({ subsystem: 'transport' });
+    // The transport owns the event bus; the schema service publishes SCHEMA_CHANGE to it.
+    let transport: CqlTransport | null = null;
+    this.schema = new SchemaService({
+      shard: options.shard,
+      data: options.data,
+      initial: options.initialSchema,
+      hooks: options.tables,
+      events: { publish: (event) => transport?.events.publish(event) },
+      datacenters: [options.node.dataCenter],
+    });
+    const data = new SystemTablesDataAccess(options.data, this.schema, options.node);
+    this.processor = new QueryProcessor({
+      shard: options.shard,
+      schema: this.schema,
+      data,
+      preparers: createStatementPreparers(),
+      logger: log.child({ subsystem: 'cql' }),
+      counters: new CounterLocks(options.node.hostId),
+      timeUuids: new TimeUuidGenerator(),
+    });
+    transport = new CqlTransport({
+      handler: this.processor,
+      identity: { shardId: options.shard.id, shardCount: options.shard.count, shardAwarePort: options.shardAwarePort },
+      log: transportLog,
+      scheduler: options.statementGroup,
+      metrics: new RegistryTransportMetrics(options.shard.metrics),
+    });
+    this.transport = transport;
+  }
+
+  /** Serves CQL on an accepted socket. */
+  accept(socket: net.Socket): void {
+    this.transport.accept(socket);
+  }
+
+  /** Closes every client connection (at drain). */
+  closeAll(): Promise<void> {
+    return this.transport.closeAll();
+  }
+}

@@ -1,0 +1,57 @@
+import { mergeManyPartitionUpdates } from '@charybdis/schema';
+import type { PartitionUpdate, TableComparators } from '@charybdis/schema';
+import type { CounterWriteState, ExecutionContext } from '../execution/execution-types';
+import { counterLockKey, counterUpdate } from './counter-updates';
+import type { CounterTarget } from './counter-updates';
+
+/**
+ * Gathers what one statement or one BATCH writes — partition updates and counter
+ * increments — and applies it with one `mutateAll`, updates of the same partition merged
+ * into one PartitionUpdate (Cassandra's BatchStatement groups mutations by key the same way).
+ */
+export class MutationCollector {
+  private readonly byPartition = new Map<string, { comparators: TableComparators; parts: PartitionUpdate[] }>();
+  private readonly counters: CounterTarget[] = [];
+
+  /** Adds an update of a table with these comparators. */
+  add(update: PartitionUpdate, comparators: TableComparators): void {
+    const id = `${update.tableId}:${Buffer.from(update.partitionKey.buffer, update.partitionKey.byteOffset, update.partitionKey.byteLength).toString('hex')}`;
+    const entry = this.byPartition.get(id);
+    if (entry === undefined) this.byPartition.set(id, { comparators, parts: [update] });
+    else entry.parts.push(update);
+  }
+
+  addCounters(target: CounterTarget, comparators: TableComparators): void {
+    this.counters.push(target);
+    // Registers the partition so that its counter update merges with the statement's other writes.
+    this.add({ tableId: target.table.id, partitionKey: target.key.key, token: target.key.token, rows: [], rangeTombstones: [] }, comparators);
+  }
+
+  /** The merged, normalized updates (one per partition). */
+  merged(): PartitionUpdate[] {
+    const out: PartitionUpdate[] = [];
+    for (const { comparators, parts } of this.byPartition.values()) out.push(mergeManyPartitionUpdates(parts, comparators));
+    return out;
+  }
+
+  /** Applies everything: counters under their locks (read, then write), all in one mutateAll. */
+  async apply(ctx: ExecutionContext, counters: CounterWriteState, nowSeconds: number): Promise<void> {
+    if (this.counters.length === 0) {
+      const updates = this.merged();
+      if (updates.length > 0) await ctx.data.mutateAll(updates);
+      return;
+    }
+    // Increments of the same row are summed first: each row is read once and written once.
+    const byRow = new Map<string, CounterTarget>();
+    for (const t of this.counters) {
+      const key = counterLockKey(t);
+      const seen = byRow.get(key);
+      byRow.set(key, seen === undefined ? t : { ...seen, increments: [...seen.increments, ...t.increments], timestampUs: seen.timestampUs > t.timestampUs ? seen.timestampUs : t.timestampUs });
+    }
+    await counters.withLocks([...byRow.keys()], async () => {
+      const written = await Promise.all([...byRow.values()].map((t) => counterUpdate(t, ctx.data, counters.counterId, nowSeconds)));
+      for (const u of written) this.add(u, this.byPartition.get(`${u.tableId}:${Buffer.from(u.partitionKey).toString('hex')}`)!.comparators);
+      await ctx.data.mutateAll(this.merged());
+    });
+  }
+}

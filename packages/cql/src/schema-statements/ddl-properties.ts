@@ -1,0 +1,36 @@
+import { CharybdisError } from '@charybdis/core';
+import type { RawOptionMap, RawOptionScalar, RawOptions } from '@charybdis/schema';
+import type { Constant, Property, PropertyValue } from '../parser/ast-common';
+import { CQL_SYNTAX_ERROR } from '../parser/cql-syntax-error';
+
+function scalar(c: Constant): RawOptionScalar {
+  // The catalog parses option values from their text (as Cassandra parses property strings).
+  return c.text;
+}
+
+function value(v: PropertyValue): RawOptionScalar | RawOptionMap {
+  switch (v.kind) {
+    case 'constant':
+      return scalar(v);
+    case 'identifier':
+      return v.name;
+    case 'propertyMap': {
+      const out: Record<string, RawOptionScalar> = {};
+      for (const e of v.entries) out[e.key.text] = scalar(e.value);
+      return out;
+    }
+  }
+}
+
+/**
+ * The `WITH` properties of a DDL statement as the catalog's RawOptions. A property given
+ * twice is a syntax error, worded as Cassandra's PropertyDefinitions does.
+ */
+export function propertiesToRawOptions(properties: readonly Property[]): RawOptions {
+  const out: Record<string, RawOptionScalar | RawOptionMap> = {};
+  for (const p of properties) {
+    if (Object.prototype.hasOwnProperty.call(out, p.name)) throw new CharybdisError(CQL_SYNTAX_ERROR, `Multiple definition for property '${p.name}'`);
+    out[p.name] = value(p.value);
+  }
+  return out;
+}
