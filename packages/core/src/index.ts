@@ -26,6 +26,8 @@ export * from './sharding';
 export {
   Smp,
   createSmpBuffers,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_PENDING_BYTES,
   SmpErrorCode,
   DEFAULT_MAX_PENDING_MESSAGES,
   DEFAULT_POLL_BUDGET_BYTES,

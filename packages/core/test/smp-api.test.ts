@@ -156,11 +156,14 @@ describe('Smp (shards in one thread)', () => {
     expect(s0!.stats().peers[1]).toMatchObject({ timeouts: 1, lateResponses: 1 });
   });
 
-  test('messages larger than the ring fail with SMP_MESSAGE_TOO_LARGE, answers too', async () => {
-    node = startNode(2, 1024);
+  test('messages larger than maxMessageBytes fail with SMP_MESSAGE_TOO_LARGE, answers too', async () => {
+    node = startNode(2, 1024, { maxMessageBytes: 1500 });
     const [s0, s1] = node.shards;
     s1!.registerVerb<number>('big', (n) => 'z'.repeat(n));
-    await expect(s0!.invokeOn(1, 'echo', 'y'.repeat(2000))).rejects.toMatchObject({ code: 'SMP_MESSAGE_TOO_LARGE' });
+    await expect(s0!.invokeOn(1, 'echo', 'y'.repeat(2000))).rejects.toMatchObject({
+      code: 'SMP_MESSAGE_TOO_LARGE',
+      message: expect.stringContaining('the largest smp message is 1500 bytes') as unknown,
+    });
     await expect(s0!.send(1, 'echo', 'y'.repeat(2000))).rejects.toMatchObject({ code: 'SMP_MESSAGE_TOO_LARGE' });
     await expect(s0!.invokeOn(1, 'big', 2000)).rejects.toMatchObject({ code: 'SMP_MESSAGE_TOO_LARGE' });
     await expect(s0!.invokeOn<string>(1, 'big', 900)).resolves.toHaveLength(900);

@@ -1,11 +1,26 @@
 import type { Doorbells } from './doorbells';
 import { Fifo } from './fifo';
+import { fragmentChunkBytes, FragmentedMessage } from './fragmented-message';
+import { FRAGMENT_HEADER_BYTES } from './smp-codec';
 import type { SmpPeerStats } from './smp-stats';
 import { recordFootprintBytes, type SpscRing } from './spsc-ring';
 
+/** A backlog entry: an encoded message that goes whole, or one that goes in fragments. */
+type Entry = Uint8Array | FragmentedMessage;
+
+function entryBytes(entry: Entry): number {
+  return entry instanceof FragmentedMessage ? entry.bytes.length : entry.length;
+}
+
+/** Limits of one outbox (see SmpOptions). */
+export interface OutboxLimits {
+  maxPending: number;
+  maxPendingBytes: number;
+}
+
 /** A message that could not be admitted yet, and the sender waiting for its admission. */
 interface Waiter {
-  bytes: Uint8Array;
+  bytes: Entry;
   /** Request id when the message is a request (skipped if it timed out meanwhile), else 0. */
   requestId: number;
   resolve: (() => void) | null;
@@ -23,9 +38,11 @@ function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {
  * of the ring to the peer, plus the bounded backlog used while that ring is full.
  *
  * Order is FIFO: a message enters the ring only when no older message waits. While the ring
- * is full, up to `maxPending` encoded messages wait in `pending` (admitted: their senders
- * have moved on); beyond that, senders wait in `waiters` until a slot frees, which is how
- * backpressure reaches them. The outbox then sets the ring's producer-waiting flag so the
+ * is full, up to `maxPending` encoded messages and `maxPendingBytes` encoded bytes wait in
+ * `pending` (admitted: their senders have moved on; a message larger than the byte bound is
+ * admitted alone); beyond that, senders wait in `waiters` until room frees, which is how
+ * backpressure reaches them. A message above the fragment threshold is one entry, a
+ * {@link FragmentedMessage} that writes its fragments as the ring drains. The outbox then sets the ring's producer-waiting flag so the
  * consumer rings this shard's doorbell when it frees space; the shard's poll calls
  * {@link flush} again.
  */
@@ -34,30 +51,41 @@ export class Outbox {
   private readonly ring: SpscRing;
   private readonly doorbells: Doorbells;
   private readonly maxPending: number;
+  private readonly maxPendingBytes: number;
   private readonly stats: SmpPeerStats;
   private readonly isRequestLive: (requestId: number) => boolean;
-  private readonly pending = new Fifo<Uint8Array>();
+  private readonly pending = new Fifo<Entry>();
   private readonly waiters = new Fifo<Waiter>();
+  private readonly fragmentHeader = Buffer.alloc(FRAGMENT_HEADER_BYTES);
+  private readonly chunkBytes: number;
+  private pendingBytes = 0;
+  private lastFragmentedId = 0;
 
   constructor(
     peer: number,
     ring: SpscRing,
     doorbells: Doorbells,
-    maxPending: number,
+    limits: OutboxLimits,
     stats: SmpPeerStats,
     isRequestLive: (requestId: number) => boolean,
   ) {
     this.peer = peer;
     this.ring = ring;
     this.doorbells = doorbells;
-    this.maxPending = maxPending;
+    this.maxPending = limits.maxPending;
+    this.maxPendingBytes = limits.maxPendingBytes;
     this.stats = stats;
     this.isRequestLive = isRequestLive;
+    this.chunkBytes = fragmentChunkBytes(ring.capacityBytes);
   }
 
-  /** Largest encoded message this outbox can ever carry. */
-  get maxMessageBytes(): number {
-    return this.ring.capacityBytes - recordFootprintBytes(0);
+  /**
+   * Wraps `bytes` (the caller's own copy of an encoded message above the fragment
+   * threshold, now owned by this outbox) for {@link offerFragmented} / {@link wait}.
+   */
+  fragment(bytes: Uint8Array, requestId: number): FragmentedMessage {
+    this.lastFragmentedId = (this.lastFragmentedId + 1) >>> 0;
+    return new FragmentedMessage(bytes, this.lastFragmentedId, this.chunkBytes, requestId);
   }
 
   /**
@@ -74,8 +102,30 @@ export class Outbox {
       }
       this.stats.fullRingWaits++;
     }
-    if (this.waiters.length === 0 && this.pending.length < this.maxPending) {
-      this.pending.push(copyBytes(bytes, start, end));
+    if (this.waiters.length === 0 && this.hasRoomFor(end - start)) {
+      this.pushPending(copyBytes(bytes, start, end));
+      this.updateGauges();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * {@link offer} for a fragmented message: writes as many fragments as the ring takes and
+   * keeps the rest in `pending` (admitted), or queues it whole behind older messages.
+   * Returns false when the backlog is full: the caller must then {@link wait}.
+   */
+  offerFragmented(message: FragmentedMessage): boolean {
+    if (this.pending.length === 0 && this.waiters.length === 0) {
+      if (message.writeTo(this.ring, this.fragmentHeader, this.stats)) return true;
+      this.stats.fullRingWaits++;
+      // Started or not, it is alone, so the byte bound admits it (see hasRoomFor).
+      this.pushPending(message);
+      this.updateGauges();
+      return true;
+    }
+    if (this.waiters.length === 0 && this.hasRoomFor(message.bytes.length)) {
+      this.pushPending(message);
       this.updateGauges();
       return true;
     }
@@ -84,7 +134,12 @@ export class Outbox {
 
   /** Queues a message that {@link offer} refused; `resolve` runs when it is admitted. */
   wait(bytes: Uint8Array, start: number, end: number, requestId: number, resolve: (() => void) | null, reject: ((err: unknown) => void) | null): void {
-    this.waiters.push({ bytes: copyBytes(bytes, start, end), requestId, resolve, reject });
+    this.waitEntry(copyBytes(bytes, start, end), requestId, resolve, reject);
+  }
+
+  /** Queues an entry (a fragmented message that {@link offerFragmented} refused). */
+  waitEntry(entry: Entry, requestId: number, resolve: (() => void) | null, reject: ((err: unknown) => void) | null): void {
+    this.waiters.push({ bytes: entry, requestId, resolve, reject });
     this.stats.blockedSends++;
     this.updateGauges();
   }
@@ -98,7 +153,8 @@ export class Outbox {
   canProgress(): boolean {
     const next = this.pending.peek();
     if (next === undefined) return this.waiters.length > 0;
-    return this.ring.freeBytes() >= recordFootprintBytes(next.length);
+    const bytes = next instanceof FragmentedMessage ? next.nextFragmentBytes() : next.length;
+    return this.ring.freeBytes() >= recordFootprintBytes(bytes);
   }
 
   /**
@@ -135,26 +191,54 @@ export class Outbox {
 
   private movePending(): void {
     for (let next = this.pending.peek(); next !== undefined; next = this.pending.peek()) {
-      if (!this.ring.tryAppend(next, 0, next.length)) return;
+      if (next instanceof FragmentedMessage) {
+        // A request that timed out before its first fragment is not worth sending; once
+        // started, the receiver expects every fragment.
+        const dropped = !next.started && next.requestId !== 0 && !this.isRequestLive(next.requestId);
+        if (!dropped && !next.writeTo(this.ring, this.fragmentHeader, this.stats)) return;
+      } else {
+        if (!this.ring.tryAppend(next, 0, next.length)) return;
+        this.stats.messagesSent++;
+        this.stats.bytesSent += next.length;
+      }
       this.pending.shift();
-      this.stats.messagesSent++;
-      this.stats.bytesSent += next.length;
+      this.pendingBytes -= entryBytes(next);
     }
   }
 
   private admitWaiters(): void {
     while (this.pending.length < this.maxPending) {
-      const waiter = this.waiters.shift();
+      const waiter = this.waiters.peek();
       if (waiter === undefined) return;
-      if (waiter.requestId !== 0 && !this.isRequestLive(waiter.requestId)) continue;
-      if (this.pending.length === 0 && this.ring.tryAppend(waiter.bytes, 0, waiter.bytes.length)) {
-        this.stats.messagesSent++;
-        this.stats.bytesSent += waiter.bytes.length;
-      } else {
-        this.pending.push(waiter.bytes);
+      if (waiter.requestId !== 0 && !this.isRequestLive(waiter.requestId)) {
+        this.waiters.shift();
+        continue;
       }
+      if (!this.hasRoomFor(entryBytes(waiter.bytes))) return;
+      this.waiters.shift();
+      if (this.pending.length > 0 || !this.writeWhole(waiter.bytes)) this.pushPending(waiter.bytes);
       waiter.resolve?.();
     }
+  }
+
+  /** Writes an entry straight into the ring if it fits completely; false if any part is left. */
+  private writeWhole(entry: Entry): boolean {
+    if (entry instanceof FragmentedMessage) return entry.writeTo(this.ring, this.fragmentHeader, this.stats);
+    if (!this.ring.tryAppend(entry, 0, entry.length)) return false;
+    this.stats.messagesSent++;
+    this.stats.bytesSent += entry.length;
+    return true;
+  }
+
+  /** True when the backlog may take `bytes` more: within both bounds, or empty. */
+  private hasRoomFor(bytes: number): boolean {
+    if (this.pending.length === 0) return true;
+    return this.pending.length < this.maxPending && this.pendingBytes + bytes <= this.maxPendingBytes;
+  }
+
+  private pushPending(entry: Entry): void {
+    this.pending.push(entry);
+    this.pendingBytes += entryBytes(entry);
   }
 
   /**
@@ -163,6 +247,7 @@ export class Outbox {
    */
   fail(err: unknown): void {
     this.pending.clear();
+    this.pendingBytes = 0;
     for (const waiter of this.waiters.clear()) waiter.reject?.(err);
     this.updateGauges();
   }
@@ -176,6 +261,8 @@ export class Outbox {
     const stats = this.stats;
     stats.pendingMessages = this.pending.length;
     if (stats.pendingMessages > stats.pendingMessagesMax) stats.pendingMessagesMax = stats.pendingMessages;
+    stats.pendingBytes = this.pendingBytes;
+    if (stats.pendingBytes > stats.pendingBytesMax) stats.pendingBytesMax = stats.pendingBytes;
     stats.blockedSenders = this.waiters.length;
   }
 }

@@ -13,8 +13,10 @@ export const SmpErrorCode = {
   STOPPED: 'SMP_STOPPED',
   /** The target shard's `Smp` was stopped; it will not answer. */
   PEER_STOPPED: 'SMP_PEER_STOPPED',
-  /** An encoded message (with its record header) is larger than the ring. */
+  /** An encoded message (or answer) is larger than `maxMessageBytes` (the sender's or the receiver's). */
   MESSAGE_TOO_LARGE: 'SMP_MESSAGE_TOO_LARGE',
+  /** A peer's fragments arrived out of sequence (a sender bug); the partial message is dropped. */
+  FRAGMENT_ERROR: 'SMP_FRAGMENT_ERROR',
   /** msgpackr could not encode a payload or a result. */
   ENCODE_ERROR: 'SMP_ENCODE_ERROR',
   /** Bad shard id, verb name, option or buffer set. */

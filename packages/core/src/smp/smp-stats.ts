@@ -26,6 +26,10 @@ export interface SmpPeerStats {
   pendingMessages: number;
   /** High-water mark of `pendingMessages`. */
   pendingMessagesMax: number;
+  /** Gauge: encoded bytes of the messages waiting to enter the ring (fragmented ones whole until sent). */
+  pendingBytes: number;
+  /** High-water mark of `pendingBytes`. */
+  pendingBytesMax: number;
   /** Gauge: senders (and answers) waiting for admission. */
   blockedSenders: number;
   /** Gauge: requests to the peer awaiting an answer. */
@@ -36,6 +40,23 @@ export interface SmpPeerStats {
   lateResponses: number;
   /** Requests from the peer whose handler failed (error answers sent, unknown verbs included). */
   handlerErrors: number;
+  /**
+   * Messages above the fragment threshold sent / received in fragments (counted once each,
+   * when the last fragment is written / reassembled); their fragments also count in
+   * messagesSent/Received and bytesSent/Received, which are ring traffic.
+   */
+  fragmentedMessagesSent: number;
+  fragmentedMessagesReceived: number;
+  /** Encoded bytes of those messages (the originals, fragment headers excluded). */
+  fragmentedBytesSent: number;
+  fragmentedBytesReceived: number;
+  /** Fragment messages written to / read from the ring. */
+  fragmentsSent: number;
+  fragmentsReceived: number;
+  /** Gauge: bytes held for a message from the peer still in reassembly. */
+  reassemblyBytes: number;
+  /** Fragmented messages from the peer dropped: too large, out of sequence, or cut by the peer's stop. */
+  fragmentErrors: number;
 }
 
 /** Every peer's counters, indexed by shard id. A plain, detached copy. */
@@ -64,5 +85,15 @@ export function emptyPeerStats(shard: number): SmpPeerStats {
     timeouts: 0,
     lateResponses: 0,
     handlerErrors: 0,
+    pendingBytes: 0,
+    pendingBytesMax: 0,
+    fragmentedMessagesSent: 0,
+    fragmentedMessagesReceived: 0,
+    fragmentedBytesSent: 0,
+    fragmentedBytesReceived: 0,
+    fragmentsSent: 0,
+    fragmentsReceived: 0,
+    reassemblyBytes: 0,
+    fragmentErrors: 0,
   };
 }

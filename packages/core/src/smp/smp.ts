@@ -1,14 +1,15 @@
 import { CharybdisError } from '../errors';
 import { Doorbells } from './doorbells';
+import { FragmentReassembly } from './fragment-reassembly';
+import { fragmentThresholdBytes } from './fragmented-message';
 import { Outbox } from './outbox';
 import { PendingRequests } from './pending-requests';
 import { checkSmpBuffers, type SmpBuffers } from './smp-buffers';
-import { MSG_ERROR, MSG_ONE_WAY, MSG_REQUEST, MSG_RESPONSE, SmpCodec, type PackedBytes } from './smp-codec';
+import { MSG_ERROR, MSG_FRAGMENT, MSG_ONE_WAY, MSG_REQUEST, MSG_RESPONSE, peekRequestId, SmpCodec, type PackedBytes } from './smp-codec';
 import { SmpErrorCode, wireErrorCode, wireErrorMessage } from './smp-errors';
 import {
-  DEFAULT_MAX_PENDING_MESSAGES,
-  DEFAULT_POLL_BUDGET_BYTES,
   defaultOnError,
+  resolveSmpLimits,
   type InvokeOptions,
   type SmpErrorContext,
   type SmpHandler,
@@ -25,6 +26,12 @@ const RUNNING = 0;
 const DRAINING = 1;
 const STOPPED = 2;
 
+function copyOut(bytes: PackedBytes): Uint8Array {
+  const copy = new Uint8Array(bytes.end - bytes.start);
+  copy.set(bytes.subarray(bytes.start, bytes.end));
+  return copy;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value instanceof Promise || (typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function');
 }
@@ -36,6 +43,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * into and `t` consumes, answers come back on the reverse ring, so order is FIFO per pair.
  * Writes in one tick are published with one tail store and at most one doorbell notify.
  * A shard with nothing to read sleeps on its own doorbell (no timers, no polling).
+ * Messages above a quarter of the ring (up to `maxMessageBytes`) travel as fragments and are
+ * reassembled before dispatch, invisibly to callers and handlers.
  */
 export class Smp {
   readonly shardId: number;
@@ -44,6 +53,10 @@ export class Smp {
   private readonly codec = new SmpCodec();
   private readonly outboxes: (Outbox | null)[] = [];
   private readonly inboxes: (SpscRing | null)[] = [];
+  private readonly reassemblies: (FragmentReassembly | null)[] = [];
+  /** Largest encoding that goes whole: min(fragment threshold, maxMessageBytes). */
+  private readonly wholeMaxBytes: number;
+  private readonly maxMessageBytes: number;
   private readonly scratch: Buffer;
   private readonly handlers = new Map<string, SmpHandler>();
   private readonly peerStats: SmpPeerStats[] = [];
@@ -71,20 +84,15 @@ export class Smp {
     if (!Number.isInteger(shardId) || shardId < 0 || shardId >= n) {
       throw new CharybdisError(SmpErrorCode.BAD_ARGUMENT, `shard id ${shardId} out of range [0, ${n})`);
     }
-    const maxPending = options.maxPendingMessages ?? DEFAULT_MAX_PENDING_MESSAGES;
-    if (!Number.isInteger(maxPending) || maxPending < 1) {
-      throw new CharybdisError(SmpErrorCode.BAD_ARGUMENT, `maxPendingMessages must be an integer >= 1, got ${maxPending}`);
-    }
-    const pollBudgetBytes = options.pollBudgetBytes ?? DEFAULT_POLL_BUDGET_BYTES;
-    if (!(pollBudgetBytes >= 1)) {
-      throw new CharybdisError(SmpErrorCode.BAD_ARGUMENT, `pollBudgetBytes must be >= 1, got ${pollBudgetBytes}`);
-    }
+    const { maxPending, maxPendingBytes, maxMessageBytes, pollBudgetBytes } = resolveSmpLimits(options);
     this.shardId = shardId;
     this.shardCount = n;
     this.doorbells = new Doorbells(buffers.control, n);
     this.runHandler = options.runHandler;
     this.defaultTimeoutMs = options.defaultTimeoutMs;
     this.pollBudgetBytes = pollBudgetBytes;
+    this.maxMessageBytes = maxMessageBytes;
+    this.wholeMaxBytes = Math.min(fragmentThresholdBytes(buffers.ringCapacityBytes), maxMessageBytes);
     this.onError = options.onError ?? defaultOnError;
     this.requests = new PendingRequests(this.peerStats, this.requestsEmptied);
     this.scratch = Buffer.allocUnsafeSlow(buffers.ringCapacityBytes);
@@ -96,8 +104,9 @@ export class Smp {
       this.peerGone.push(false);
       const out = buffers.rings[shardId * n + peer];
       const into = buffers.rings[peer * n + shardId];
-      this.outboxes.push(out ? new Outbox(peer, new SpscRing(out), this.doorbells, maxPending, stats, isLive) : null);
+      this.outboxes.push(out ? new Outbox(peer, new SpscRing(out), this.doorbells, { maxPending, maxPendingBytes }, stats, isLive) : null);
       this.inboxes.push(into ? new SpscRing(into) : null);
+      this.reassemblies.push(into ? new FragmentReassembly(peer, maxMessageBytes) : null);
     }
     if (options.keepAlive ?? true) {
       this.keepAliveTimer = setInterval(() => undefined, KEEP_ALIVE_INTERVAL_MS);
@@ -147,9 +156,12 @@ export class Smp {
         this.requests.fail(id, this.encodeError(verb, cause));
         return;
       }
-      const tooLarge = this.checkSize(shard, verb, bytes);
-      if (tooLarge !== null) this.requests.fail(id, tooLarge);
-      else this.enqueue(shard, bytes, id, null, null);
+      if (bytes.end - bytes.start <= this.wholeMaxBytes) {
+        this.enqueue(shard, bytes, id, null, null);
+        return;
+      }
+      const err = this.enqueueFragmented(shard, verb, bytes, id, null, null);
+      if (err !== null) this.requests.fail(id, err);
     });
   }
 
@@ -192,8 +204,7 @@ export class Smp {
     } catch (cause) {
       return Promise.reject(this.encodeError(verb, cause));
     }
-    const tooLarge = this.checkSize(shard, verb, bytes);
-    if (tooLarge !== null) return Promise.reject(tooLarge);
+    if (bytes.end - bytes.start > this.wholeMaxBytes) return this.sendFragmented(shard, verb, bytes);
     const outbox = this.touch(shard);
     if (outbox.offer(bytes, bytes.start, bytes.end)) return this.resolved;
     return new Promise<void>((resolve, reject) => {
@@ -240,6 +251,7 @@ export class Smp {
       outbox?.fail(err);
     }
     this.requests.failAll(err);
+    for (const reassembly of this.reassemblies) reassembly?.discard();
     this.doorbells.setStopped(this.shardId);
     for (let peer = 0; peer < this.shardCount; peer++) if (peer !== this.shardId) this.doorbells.ring(peer);
     this.doorbells.wakeSelf(this.shardId);
@@ -261,11 +273,11 @@ export class Smp {
     return null;
   }
 
-  private checkSize(shard: number, verb: string, bytes: PackedBytes): CharybdisError | null {
-    const size = bytes.end - bytes.start;
-    const max = this.outboxes[shard]!.maxMessageBytes;
-    if (size <= max) return null;
-    return new CharybdisError(SmpErrorCode.MESSAGE_TOO_LARGE, `smp message "${verb}" to shard ${shard} is ${size} bytes encoded; the ring carries at most ${max}`);
+  private tooLarge(shard: number, verb: string, size: number): CharybdisError {
+    return new CharybdisError(
+      SmpErrorCode.MESSAGE_TOO_LARGE,
+      `smp message "${verb}" to shard ${shard} is ${size} bytes encoded; the largest smp message is ${this.maxMessageBytes} bytes (maxMessageBytes)`,
+    );
   }
 
   private encodeError(verb: string, cause: unknown): CharybdisError {
@@ -278,6 +290,40 @@ export class Smp {
     if (outbox.offer(bytes, bytes.start, bytes.end)) return;
     outbox.wait(bytes, bytes.start, bytes.end, requestId, resolve, reject);
     this.refreshKeepAlive();
+  }
+
+  /**
+   * Writes (or queues) an encoded message above the fragment threshold to `shard` as
+   * fragments; `resolve` runs on admission. Returns SMP_MESSAGE_TOO_LARGE above
+   * `maxMessageBytes` (and sends nothing).
+   */
+  private enqueueFragmented(
+    shard: number,
+    verb: string,
+    bytes: PackedBytes,
+    requestId: number,
+    resolve: (() => void) | null,
+    reject: ((err: unknown) => void) | null,
+  ): CharybdisError | null {
+    const size = bytes.end - bytes.start;
+    if (size > this.maxMessageBytes) return this.tooLarge(shard, verb, size);
+    const outbox = this.touch(shard);
+    // The outbox owns this copy until its last fragment is in the ring.
+    const message = outbox.fragment(copyOut(bytes), requestId);
+    if (outbox.offerFragmented(message)) {
+      resolve?.();
+      return null;
+    }
+    outbox.waitEntry(message, requestId, resolve, reject);
+    this.refreshKeepAlive();
+    return null;
+  }
+
+  private sendFragmented(shard: number, verb: string, bytes: PackedBytes): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const err = this.enqueueFragmented(shard, verb, bytes, 0, resolve, reject);
+      if (err !== null) reject(err);
+    });
   }
 
   /** Marks the outbox to `shard` for the end-of-tick flush. */
@@ -387,6 +433,7 @@ export class Smp {
     // Space is free again: wake the producer if it waits for it (see Outbox).
     if (ring.takeProducerWaiting() && this.doorbells.ring(peer)) this.peerStats[peer]!.notifies++;
     forEachRecord(this.scratch, n, (start, end) => this.receiveBatch(peer, start, end));
+    if (this.peerGone[peer]) this.dropReassembly(peer);
     return n;
   }
 
@@ -422,9 +469,39 @@ export class Smp {
       case MSG_ERROR:
         this.settle(from, m[1] as number, false, new CharybdisError(String(m[2]), String(m[3])));
         break;
+      case MSG_FRAGMENT:
+        this.receiveFragment(from, m);
+        break;
       default:
         this.onError(new CharybdisError(SmpErrorCode.BAD_ARGUMENT, `unknown smp message kind ${String(m[0])}`), { shard: this.shardId, fromShard: from, verb: '' });
     }
+  }
+
+  /**
+   * Adds a fragment to `from`'s reassembly; the last one dispatches the original as if it
+   * had arrived whole. A refused or broken message goes to onError, and a refused request is
+   * answered with the error so its caller does not wait for nothing.
+   */
+  private receiveFragment(from: number, m: unknown[]): void {
+    let message: unknown[] | null;
+    try {
+      message = this.reassemblies[from]!.receive(m, this.codec, this.peerStats[from]!);
+    } catch (err) {
+      const requestId = m[2] === 0 ? peekRequestId(m[5] as Uint8Array) : 0;
+      if (requestId !== 0) this.replyError(from, requestId, wireErrorCode(err), wireErrorMessage(err));
+      this.onError(err, { shard: this.shardId, fromShard: from, verb: '' });
+      return;
+    }
+    if (message !== null) this.dispatch(from, message);
+  }
+
+  /** Drops what `peer` (stopped) left half sent, once its ring holds nothing more of it. */
+  private dropReassembly(peer: number): void {
+    const reassembly = this.reassemblies[peer];
+    if (!reassembly?.active || this.inboxes[peer]!.hasData()) return;
+    reassembly.discard();
+    this.peerStats[peer]!.fragmentErrors++;
+    this.peerStats[peer]!.reassemblyBytes = 0;
   }
 
   private settle(from: number, id: number, ok: boolean, value: unknown): void {
@@ -497,9 +574,12 @@ export class Smp {
       this.replyError(to, id, SmpErrorCode.ENCODE_ERROR, `cannot encode smp answer: ${wireErrorMessage(cause)}`);
       return;
     }
-    const tooLarge = this.checkSize(to, '(answer)', bytes);
-    if (tooLarge !== null) this.replyError(to, id, tooLarge.code, tooLarge.message);
-    else this.enqueue(to, bytes, 0, null, null);
+    if (bytes.end - bytes.start <= this.wholeMaxBytes) {
+      this.enqueue(to, bytes, 0, null, null);
+      return;
+    }
+    const err = this.enqueueFragmented(to, '(answer)', bytes, 0, null, null);
+    if (err !== null) this.replyError(to, id, err.code, err.message);
   }
 
   private replyFailure(to: number, id: number, err: unknown): void {
@@ -513,7 +593,13 @@ export class Smp {
       this.settle(to, id, false, new CharybdisError(code, message));
       return;
     }
-    this.enqueue(to, this.codec.encodeError(id, code, message), 0, null, null);
+    const bytes = this.codec.encodeError(id, code, message);
+    if (bytes.end - bytes.start <= this.wholeMaxBytes) {
+      this.enqueue(to, bytes, 0, null, null);
+      return;
+    }
+    // A huge error message: cut it to what surely goes whole.
+    this.enqueue(to, this.codec.encodeError(id, code, message.slice(0, Math.floor(this.wholeMaxBytes / 8))), 0, null, null);
   }
 
   // ---- sleeping, waking, stopping ----
@@ -559,6 +645,7 @@ export class Smp {
       const err = new CharybdisError(SmpErrorCode.PEER_STOPPED, `shard ${peer} stopped its smp`);
       this.outboxes[peer]?.fail(err);
       this.requests.failAll(err, peer);
+      this.dropReassembly(peer);
     }
     if (this.newlyStopped.length > 0) this.refreshKeepAlive();
     this.newlyStopped.length = 0;

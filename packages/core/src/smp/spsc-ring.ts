@@ -145,6 +145,28 @@ export class SpscRing {
     return true;
   }
 
+  /**
+   * Producer: {@link tryAppend} of one message made of two pieces, `prefix[0, prefixBytes)`
+   * then `src[start, end)` (a fragment's header and its chunk), both or neither.
+   */
+  tryAppendWithPrefix(prefix: Uint8Array, prefixBytes: number, src: Uint8Array, start: number, end: number): boolean {
+    const len = prefixBytes + end - start;
+    const opening = this.recordStart < 0;
+    const recordStart = opening ? this.localTail : this.recordStart;
+    const bodyBytes = (opening ? 0 : this.recordBodyBytes) + len;
+    const recordEnd = recordStart + recordFootprintBytes(bodyBytes);
+    if (((recordEnd - this.cachedHead) >>> 0) > this.capacityBytes) {
+      this.cachedHead = Atomics.load(this.ctl, HEAD_WORD) >>> 0;
+      if (((recordEnd - this.cachedHead) >>> 0) > this.capacityBytes) return false;
+    }
+    const offset = recordStart + RECORD_HEADER_BYTES + bodyBytes - len;
+    this.copyIn(prefix, 0, prefixBytes, offset & this.mask);
+    this.copyIn(src, start, end - start, (offset + prefixBytes) & this.mask);
+    this.recordStart = recordStart;
+    this.recordBodyBytes = bodyBytes;
+    return true;
+  }
+
   private copyIn(src: Uint8Array, start: number, len: number, offset: number): void {
     const data = this.data;
     if (offset + len <= this.capacityBytes) {
