@@ -208,6 +208,8 @@ export class CompactionManager {
         backlogBytes: () => this.#state(table).strategy.backlogBytes(this.#candidates(table)),
       });
       state = { strategy: this.#createStrategy(table), metrics, compacting: new Set(), running: 0, paused: 0, retryAfterMs: 0 };
+      // A table re-created under the same name takes over its series (same labels).
+      if (this.#storage.metrics !== undefined) metrics.register(this.#storage.metrics, table.qualifiedName);
       this.#states.set(table, state);
     }
     return state;

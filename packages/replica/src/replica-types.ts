@@ -1,4 +1,4 @@
-import type { IoBackend, SegmentPool, ShardIo } from '@charybdis/core';
+import type { IoBackend, MetricsRegistry, SegmentPool, ShardIo } from '@charybdis/core';
 
 /** The logger methods the replica uses (a core `Logger` fits). */
 export interface ReplicaLogger {
@@ -35,6 +35,8 @@ export interface ShardStorage {
   readonly memtableGroup: WorkGroup;
   /** Where compactions run (the `compaction` group). */
   readonly compactionGroup: WorkGroup;
+  /** Where per-table metrics go (compaction throughput, backlog, pending tasks); none when absent. */
+  readonly metrics?: MetricsRegistry;
   /** Wall clock in ms (injectable for tests of gc_grace and TTL). */
   readonly nowMs: () => number;
 }

@@ -1,6 +1,6 @@
 import { promises as fs, existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { hasErrorCode } from '@charybdis/core';
+import { MetricsRegistry, hasErrorCode, renderPrometheus } from '@charybdis/core';
 import { BOTTOM_BOUND, TOP_BOUND, emptyPartitionUpdate, liveCell, murmur3Token, nativeType, normalizePartitionUpdate } from '@charybdis/schema';
 import type { ReadCommand } from '@charybdis/storage';
 import { sstableFileName } from '@charybdis/storage';
@@ -170,8 +170,12 @@ describe('ReplicaDatabase', () => {
     expect(seen.sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
   });
 
-  test('size-tiered compaction merges flushed SSTables and keeps the data', async () => {
-    const { db: d, table } = await openFresh();
+  test('size-tiered compaction merges flushed SSTables and keeps the data; its metrics count it', async () => {
+    const registry = new MetricsRegistry();
+    db = await dirs.open({ ...dirs.storage(), metrics: registry });
+    const d = db;
+    const table = await d.addTable(kvTable({ compaction: { class: 'SizeTieredCompactionStrategy', min_threshold: '2', min_sstable_size: '1' } }));
+    await d.replay();
     for (let round = 0; round < 4; round++) {
       for (let pk = 0; pk < 50; pk++) await d.apply(writeRow(pk, round, `r${round}`, BigInt(round + 1)));
       await table.flush();
@@ -181,6 +185,10 @@ describe('ReplicaDatabase', () => {
     for (const pk of [0, 25, 49]) expect(await rows(table, pk)).toEqual([[0, 'r0'], [1, 'r1'], [2, 'r2'], [3, 'r3']]);
     const files = readdirSync(table.directories.shard).filter((f) => f.endsWith('-TOC.txt'));
     expect(files).toHaveLength(1);
+    const text = renderPrometheus([{ shard: 0, snapshot: registry.collect() }]);
+    expect(text).toMatch(/compaction_tasks_completed_total\{[^}]*table="ks\.t"[^}]*\} [1-9]/);
+    expect(text).toMatch(/compaction_bytes_written_total\{[^}]*table="ks\.t"[^}]*\} [1-9]/);
+    expect(text).toContain('compaction_backlog_bytes');
   });
 
   test('compaction purges tombstones only after gc_grace_seconds', async () => {

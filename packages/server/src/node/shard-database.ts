@@ -29,6 +29,7 @@ export async function openShardDatabase(shard: Shard, config: NodeConfig): Promi
     logger: shard.logger.child({ subsystem: 'database' }),
     memtableGroup: schedulingGroup(shard, 'memtable'),
     compactionGroup: schedulingGroup(shard, 'compaction'),
+    metrics: shard.metrics,
     nowMs: () => Date.now(),
   };
   return ReplicaDatabase.open(storage, {
