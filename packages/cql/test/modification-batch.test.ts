@@ -120,6 +120,18 @@ describe('BATCH', () => {
     expect(h.lastUpdates()[0]!.rows[0]!.marker!.timestampUs).toBe(9n);
   });
 
+  it('refuses a multi-partition batch estimated above the size threshold as "Batch too large"', async () => {
+    const h = new ModsHarness();
+    const insert = h.prepare('INSERT INTO kv (k, s) VALUES (?, ?)') as PreparedModification;
+    const entries = (n: number, partitions: number) => Array.from({ length: n }, (_, i) => ({ statement: insert, values: [int(i % partitions), Buffer.alloc(800, 0x61)] }));
+    await expect(executeBatch(entries(1100, 1100), 'unlogged', h.ctx())).rejects.toThrow('Batch too large');
+    expect(h.data.mutateCalls).toHaveLength(0);
+    await executeBatch(entries(900, 900), 'unlogged', h.ctx());
+    // One partition: never refused (the check is for batches spanning partitions).
+    await executeBatch(entries(1100, 1), 'unlogged', h.ctx());
+    expect(h.data.mutateCalls).toHaveLength(2);
+  });
+
   it('executes protocol batches of prepared statements with their own values', async () => {
     const h = new ModsHarness();
     const insert = h.prepare('INSERT INTO kv (k, v) VALUES (?, ?)') as PreparedModification;

@@ -1,4 +1,4 @@
-import { codecFor, mapType, nativeType, setType, listType } from '@charybdis/schema';
+import { codecFor, mapType, nativeType, setType, listType, tupleType } from '@charybdis/schema';
 import type { PartitionUpdate } from '@charybdis/schema';
 import { encodePartitionKey } from '../src/modification/partition-key';
 import { ModsHarness, NOW_MS } from './fixtures/mods-test-schema';
@@ -160,6 +160,8 @@ describe('UPDATE', () => {
     await h.run('UPDATE coll SET l[1] = 9 WHERE k = 1');
     expect(await listValues()).toEqual(['00000000', '00000009', '00000002', '00000003']);
     await h.run('DELETE l[0] FROM coll WHERE k = 1');
+    await h.run('DELETE l[?] FROM coll WHERE k = 1', ['unset']);
+    await expect(h.run('DELETE m[?] FROM coll WHERE k = 1', ['unset'])).rejects.toThrow('Invalid unset map key');
     await h.run('UPDATE coll SET l = l - [2, 3] WHERE k = 1');
     expect(await listValues()).toEqual(['00000009']);
     await expect(h.run('UPDATE coll SET l[5] = 1 WHERE k = 1')).rejects.toThrow('List index 5 out of bound, list has size 1');
@@ -196,7 +198,10 @@ describe('UPDATE', () => {
       column: 'u',
       cells: [{ path: Uint8Array.of(0, 1), cell: { kind: 'tombstone', timestampUs: 1000n, localDeletionTimeSeconds: NOW_S } }],
     });
-    await expect(h.run('UPDATE coll SET fu.zip = 1 WHERE k = 1')).rejects.toThrow('Invalid field assignment on frozen UDT column fu');
+    await expect(h.run('UPDATE coll SET fu.zip = 1 WHERE k = 1')).rejects.toThrow('Invalid operation (fu.zip = 1) for frozen UDT column fu');
+    await expect(h.run('UPDATE coll SET tp.zip = 1 WHERE k = 1')).rejects.toThrow('Invalid operation (tp.zip = 1) for non-UDT column tp');
+    await expect(h.run('DELETE fu.zip FROM coll WHERE k = 1')).rejects.toThrow('Frozen UDT column fu does not support field deletion');
+    await expect(h.run('DELETE tp.zip FROM coll WHERE k = 1')).rejects.toThrow('Invalid deletion operation for non-UDT column tp');
   });
 
   it('bound collection values are split into cells', async () => {
@@ -233,6 +238,61 @@ describe('DELETE', () => {
     expect(only(h.lastUpdates()).rows[0]!.columns).toEqual([{ kind: 'simple', column: 'v', cell: { kind: 'tombstone', timestampUs: 5n, localDeletionTimeSeconds: NOW_S } }]);
     await h.run('DELETE st FROM wide WHERE k = 1');
     expect(only(h.lastUpdates()).staticRow!.columns[0]).toMatchObject({ column: 'st', cell: { kind: 'tombstone' } });
+  });
+});
+
+describe('multi-column relations and clustering order', () => {
+  const deletion = { markedForDeleteAtUs: 1000n, localDeletionTimeSeconds: NOW_S };
+
+  it('(c, d) = / IN address rows, bound as literals or as one tuple', async () => {
+    const h = new ModsHarness();
+    await h.run("DELETE FROM wide WHERE k = 1 AND (c, d) = (2, 'a')");
+    expect(only(h.lastUpdates()).rows).toEqual([{ clustering: [int(2), text('a')], deletion, columns: [] }]);
+    await h.run("DELETE FROM wide WHERE k = 1 AND (c, d) IN ((2, 'a'), (?, ?))", [int(3), text('b')]);
+    expect(only(h.lastUpdates()).rows.map((r) => r.clustering)).toEqual([
+      [int(2), text('a')],
+      [int(3), text('b')],
+    ]);
+    const tuple = codecFor(tupleType([nativeType('int'), nativeType('text')])).serialize([4, 'z']);
+    await h.run('UPDATE wide SET v = 7 WHERE k = 1 AND (c, d) = ?', [tuple]);
+    expect(only(h.lastUpdates()).rows[0]!.clustering).toEqual([int(4), text('z')]);
+    await h.run('UPDATE wide SET v = 7 WHERE k = 1 AND (c) IN ((1), (2)) AND d = ?', [text('q')]);
+    expect(only(h.lastUpdates()).rows.map((r) => r.clustering)).toEqual([
+      [int(1), text('q')],
+      [int(2), text('q')],
+    ]);
+  });
+
+  it('multi-column slices become range tombstones; a DESC column swaps the sides', async () => {
+    const h = new ModsHarness();
+    await h.run('DELETE FROM wide WHERE k = 1 AND (c) > (2)');
+    expect(only(h.lastUpdates()).rangeTombstones).toEqual([{ start: { kind: 'exclStart', prefix: [int(2)] }, end: { kind: 'inclEnd', prefix: [] }, deletion }]);
+    await h.run("DELETE FROM wide WHERE k = 1 AND c = 2 AND d > 'a'");
+    expect(only(h.lastUpdates()).rangeTombstones).toEqual([{ start: { kind: 'inclStart', prefix: [int(2)] }, end: { kind: 'exclEnd', prefix: [int(2), text('a')] }, deletion }]);
+    await h.run("DELETE FROM wide WHERE k = 1 AND c = 2 AND (d) <= ('a')");
+    expect(only(h.lastUpdates()).rangeTombstones).toEqual([{ start: { kind: 'inclStart', prefix: [int(2), text('a')] }, end: { kind: 'inclEnd', prefix: [int(2)] }, deletion }]);
+  });
+
+  it('checks the total clustering and compound partition key sizes', async () => {
+    const h = new ModsHarness();
+    await expect(h.run('UPDATE ck SET v = 1 WHERE a = 1 AND b = ?', [Buffer.alloc(65_527, 0x61)])).rejects.toThrow('Key length of 65537 is longer than maximum of 65535');
+    await h.run('UPDATE ck SET v = 1 WHERE a = 1 AND b = ?', [Buffer.alloc(65_525, 0x61)]);
+    await expect(h.run('UPDATE wide SET v = 1 WHERE k = 1 AND c = 1 AND d = ?', [Buffer.alloc(65_533, 0x61)])).rejects.toThrow('Key length of 65537 is longer than maximum of 65535');
+  });
+
+  it.each<[string, string]>([
+    ["DELETE FROM wide WHERE k = 1 AND (d, c) = ('a', 1)", 'Clustering columns must appear in the PRIMARY KEY order in multi-column relations: (d, c)'],
+    ['DELETE FROM wide WHERE (k, c) = (1, 1)', 'Multi-column relations can only be applied to clustering columns but was applied to: k'],
+    ["DELETE FROM wide WHERE k = 1 AND (c, d) > (1, 'a')", 'Multi-column slice restrictions on clustering columns of mixed order are not supported in DELETE statements yet'],
+    ['DELETE FROM wide WHERE k = 1 AND (c, d) = (1)', 'Expected 2 elements in value tuple, but got 1'],
+    ['DELETE FROM wide WHERE k = 1 AND c = 1 AND (c) > (0)', 'c cannot be restricted by more than one relation if it includes an Equal'],
+    ["UPDATE wide SET v = 1 WHERE k = 1 AND (c, d) > (1, 'a')", 'Multi-column slice restrictions'],
+    ["DELETE st FROM wide WHERE k = 1 AND c = 1 AND d = 'a'", 'Invalid restrictions on clustering columns since the DELETE statement modifies only static columns'],
+    ['INSERT INTO kv (k, v) VALUES (null, 1)', 'Invalid null value in condition for column k'],
+    ['INSERT INTO kv (k, v) VALUES (null, 1) IF NOT EXISTS', 'Invalid null value in condition for column k'],
+  ])('%s', async (cql, message) => {
+    const h = new ModsHarness();
+    await expect((async () => h.run(cql))()).rejects.toThrow(message);
   });
 });
 
@@ -276,7 +336,7 @@ describe('validation errors', () => {
   it('checks bound key values', async () => {
     const h = new ModsHarness();
     await expect(h.run('UPDATE kv SET v = 1 WHERE k = ?', ['unset'])).rejects.toThrow('Invalid unset value for column k');
-    await expect(h.run('UPDATE kv SET v = 1 WHERE k = ?', [null])).rejects.toThrow('Invalid null value for partition key part k');
+    await expect(h.run('UPDATE kv SET v = 1 WHERE k = ?', [null])).rejects.toThrow('Invalid null value in condition for column k');
     await expect(h.run('UPDATE kv SET v = 1 WHERE k = ?', [Buffer.alloc(8)])).rejects.toThrow('Expected 4 or 0 byte int (8)');
     await expect(h.run('UPDATE bk SET v = 1 WHERE k = ?', [Buffer.alloc(0)])).rejects.toThrow('Key may not be empty');
     await expect(h.run('UPDATE bk SET v = 1 WHERE k = ?', [Buffer.alloc(70_000)])).rejects.toThrow('Key length of 70000 is longer than maximum of 65535');

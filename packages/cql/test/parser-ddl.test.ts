@@ -35,6 +35,8 @@ describe('keyspace and table DDL', () => {
         properties: [{ name: 'replication', value: { kind: 'propertyMap', entries: [{ key: str('class'), value: str('SimpleStrategy') }, { key: str('replication_factor'), value: int('1') }] } }],
       },
     ],
+    // WITH is optional (ScyllaDB): the catalog applies the replication defaults
+    ['CREATE KEYSPACE ks', { kind: 'createKeyspace', keyspace: 'ks', ifNotExists: false, properties: [] }],
     ['DROP KEYSPACE IF EXISTS ks', { kind: 'drop', target: 'keyspace', name: name('ks'), ifExists: true }],
     ['DROP SCHEMA ks', { kind: 'drop', target: 'keyspace', name: name('ks'), ifExists: false }],
     [

@@ -111,7 +111,8 @@ describe('schema statements through the schema service (3 shards)', () => {
     ['CREATE TABLE ks.t2 (k int PRIMARY KEY) WITH comment = \'a\' AND comment = \'b\'', 'CQL_SYNTAX', "Multiple definition for property 'comment'"],
     ['CREATE TABLE ks.t2 (k int PRIMARY KEY) WITH gc_grace_seconds = -1', 'SCHEMA_INVALID_OPTION', undefined],
     ["CREATE KEYSPACE k2 WITH replication = {'class': 'SimpleStrategy'}", 'SCHEMA_INVALID_OPTION', 'SimpleStrategy requires a replication_factor strategy option.'],
-    ['CREATE KEYSPACE k2 WITH durable_writes = true', 'SCHEMA_INVALID_DEFINITION', "Missing mandatory option 'replication'"],
+    // a datacenter given twice is a syntax error, as in Cassandra's grammar
+    ["CREATE KEYSPACE k2 WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc1': 3}", 'CQL_SYNTAX', "Multiple definition for property replication: key 'dc1'"],
     ['ALTER TABLE ks.t RENAME v TO w', 'SCHEMA_INVALID_DEFINITION', 'Cannot rename non PRIMARY KEY column v'],
     ['ALTER TABLE ks.t ALTER v TYPE bigint', 'CQL_INVALID', 'Altering column types is no longer supported'],
     ['DROP TABLE system.local', 'CQL_UNAUTHORIZED', 'system keyspace is not user-modifiable.'],

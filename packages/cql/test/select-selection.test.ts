@@ -28,14 +28,16 @@ describe('SELECT selection', () => {
     d = await db();
   });
 
-  test('* lists partition key, clustering, then other columns by name; static-only partitions appear', async () => {
+  test('* lists partition key, clustering, static, then regular columns by name; static-only partitions appear', async () => {
     const r = await d.query('SELECT * FROM t WHERE k = 9');
-    expect(r.columns).toEqual(['k', 'c', 'b', 'd', 'f', 's', 'txt', 'v']);
+    expect(r.columns).toEqual(['k', 'c', 's', 'b', 'd', 'f', 'txt', 'v']);
     expect(r.rows).toEqual([{ k: 9, c: null, b: null, d: null, f: null, s: 'only-static', txt: null, v: null }]);
     const r0 = await d.query('SELECT c, s FROM t WHERE k = 0');
     expect(r0.rows.map((x) => x.s)).toEqual(['static0', 'static0', 'static0', 'static0']);
-    // Not selecting the static column: the static-only partition has no row.
-    expect((await d.query('SELECT k, v FROM t WHERE k = 9')).rows).toEqual([]);
+    // A whole-partition query returns the static-only partition as one row even without its
+    // static columns (Cassandra's returnStaticContentOnPartitionWithNoRows; ScyllaDB too, #10091;
+    // cassandra_tests delete_test testStaticColumnDeletionWithMultipleStaticColumns).
+    expect((await d.query('SELECT k, v FROM t WHERE k = 9')).rows).toEqual([{ k: 9, v: null }]);
     // Clustering restricted: no static-only row either.
     expect((await d.query('SELECT k, s FROM t WHERE k = 9 AND c = 1')).rows).toEqual([]);
   });
@@ -117,6 +119,9 @@ describe('SELECT selection', () => {
     expect(r.rows.map((x) => [x.k, x.s]).sort()).toEqual([[0, 'static0'], [1, null], [2, null], [9, 'only-static']].sort());
     await expectInvalid(d.query('SELECT DISTINCT v FROM t'), 'SELECT DISTINCT queries must only request partition key columns and/or static columns (not v)');
     await expectInvalid(d.query('SELECT DISTINCT s FROM t'), 'SELECT DISTINCT queries must request all the partition key columns (missing k)');
+    // Partitions given by key: no range to group, the key columns may be left out.
+    const byKey = await d.query('SELECT DISTINCT s FROM t WHERE k IN (0, 9)');
+    expect(byKey.rows.map((x) => x.s).sort()).toEqual(['only-static', 'static0']);
   });
 
   test('SELECT JSON', async () => {
@@ -142,6 +147,45 @@ describe('SELECT selection', () => {
     expect(ppl.rows.every((x) => x.c === 0 || x.c === null)).toBe(true);
     expect((await d.query('SELECT c FROM t WHERE k = 1 LIMIT ?', [3])).rows.length).toBe(3);
     await expectInvalid(d.query('SELECT c FROM t LIMIT 0'), 'LIMIT must be strictly positive');
-    await expectInvalid(d.query('SELECT c FROM t PER PARTITION LIMIT ?', [-1]), 'LIMIT must be strictly positive');
+    await expectInvalid(d.query('SELECT c FROM t PER PARTITION LIMIT ?', [-1]), 'PER PARTITION LIMIT must be strictly positive');
+  });
+
+  test('PER PARTITION LIMIT and DISTINCT combinations are rejected as in Cassandra', async () => {
+    await expectInvalid(d.query('SELECT count(*) FROM t PER PARTITION LIMIT 1'), 'PER PARTITION LIMIT is not allowed with aggregate queries.');
+    expect((await d.query('SELECT k, count(*) FROM t GROUP BY k PER PARTITION LIMIT 1')).rows.length).toBe(4);
+    await expectInvalid(d.query('SELECT DISTINCT k FROM t PER PARTITION LIMIT 1'), 'PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries');
+    await expectInvalid(d.query('SELECT DISTINCT k FROM t WHERE k = 1 GROUP BY k, c'), 'Grouping on clustering columns is not allowed for SELECT DISTINCT queries');
+  });
+
+  test('ORDER BY may skip only clustering columns restricted to one value', async () => {
+    d.createTable({ name: 'ob', columns: { a: 'int', b: 'int', c: 'int' }, partitionKey: ['a'], clustering: ['b', 'c'] });
+    for (let b = 0; b < 2; b++) for (let c = 0; c < 3; c++) await d.insert('ob', { a: 0, b, c });
+    expect((await d.query('SELECT c FROM ob WHERE a = 0 AND b = 1 ORDER BY c DESC')).rows.map((x) => x.c)).toEqual([2, 1, 0]);
+    expect((await d.query('SELECT c FROM ob WHERE a = 0 AND b IN (1) ORDER BY c DESC')).rows.map((x) => x.c)).toEqual([2, 1, 0]);
+    expect((await d.query('SELECT c FROM ob WHERE a = 0 AND (b, c) = (1, 1) ORDER BY c DESC')).rows.map((x) => x.c)).toEqual([1]);
+    const skip = "Unsupported order by relation - column b doesn't have an ordering or EQ relation.";
+    await expectInvalid(d.query('SELECT c FROM ob WHERE a = 0 ORDER BY c ASC'), skip);
+    await expectInvalid(d.query('SELECT c FROM ob WHERE a = 0 AND b IN (0, 1) ORDER BY c'), skip);
+    await expectInvalid(d.query('SELECT c FROM ob WHERE a = 0 AND b < 1 ORDER BY c'), skip);
+  });
+
+  test('selector functions take literal and bound arguments; type errors name the argument', async () => {
+    const r = await d.query('SELECT intAsBlob(7), intAsBlob(?) FROM t WHERE k = 1 AND c = 0', [9]);
+    expect(r.columns).toEqual(['system.intasblob(7)', 'system.intasblob(?)']);
+    expect(Buffer.from(r.rows[0]!['system.intasblob(7)'] as Uint8Array).toString('hex')).toBe('00000007');
+    expect(Buffer.from(r.rows[0]!['system.intasblob(?)'] as Uint8Array).toString('hex')).toBe('00000009');
+    await expectInvalid(d.query('SELECT minTimeuuid(txt) FROM t'), 'Type error: txt cannot be passed as argument 0 of function system.mintimeuuid of type timestamp');
+  });
+
+  test('CAST to the argument type is dropped, keeping the column name', async () => {
+    const r = await d.query('SELECT CAST(v AS int) FROM t WHERE k = 1 AND c = 0');
+    expect(r.columns).toEqual(['v']);
+    expect(r.rows).toEqual([{ v: 10 }]);
+  });
+
+  test('token() selector errors follow Cassandra', async () => {
+    d.createTable({ name: 'tk', columns: { k1: 'uuid', k2: 'text' }, partitionKey: ['k1', 'k2'] });
+    await expectInvalid(d.query('SELECT token(k1) FROM tk'), 'Invalid number of arguments in call to function system.token: 2 required but 1 provided');
+    await expectInvalid(d.query('SELECT token(k2, k1) FROM tk'), 'Type error: k2 cannot be passed as argument 0 of function system.token of type uuid');
   });
 });

@@ -5,6 +5,7 @@ import type { Term } from '../src/parser/ast-common';
 import type { DeleteStatement, InValues, UpdateStatement } from '../src/parser/ast-dml';
 import { prepareTerm } from '../src/terms/prepare-term';
 import { prepareInValues } from '../src/terms/prepare-in-values';
+import { serializeCollection, serializeComponents } from '../src/terms/collection-bytes';
 import { scalarFunction } from '../src/terms/scalar-functions';
 import { timeUuidToMs } from '../src/terms/time-uuids';
 import type { TermReceiver } from '../src/terms/term-types';
@@ -107,18 +108,37 @@ describe('literal constants by receiver type', () => {
     ["'2011-13-03'", 'timestamp', "Unable to coerce '2011-13-03' to a formatted date (long)"],
     ["'2011-02-30'", 'date', "Unable to coerce '2011-02-30' to a formatted date (long)"],
     ["'25:00:00'", 'time', 'Hour out of bounds.'],
+    ['-123', 'date', "Unable to make unsigned int (for date) from: '-123'"],
+    ['50000000000', 'date', "Unable to make unsigned int (for date) from: '50000000000'"],
+    ['2m3m', 'duration', 'Invalid duration. The minutes are specified multiple times'],
+    ['12s3m', 'duration', 'Invalid duration. The seconds should be after minutes'],
+    ['1y3m4d', 'duration', 'Invalid duration. The minutes should be after days'],
     ["'1.2.3'", 'inet', "Unable to make inet address from '1.2.3'"],
     ['62c36092-82a1-3a00-93d1-46196ee77204', 'timeuuid', 'Unsupported UUID version (3) for timeuuid: 62c36092-82a1-3a00-93d1-46196ee77204'],
     ["'é'", 'ascii', "Invalid ASCII character in string literal: 'é'"],
     ['[1, null]', 'list<int>', 'null is not supported inside collections'],
     ['[1]', 'set<int>', 'Invalid list literal for x of type set<int>'],
     ['(1, 2, 3)', 'tuple<int, int>', 'Invalid tuple literal for x: too many elements. Type frozen<tuple<int, int>> expects 2 but got 3'],
+    ["{(1, '1', 1.0, 1)}", 'frozen<set<tuple<int, text, double>>>', "Invalid set literal for x: value (1, '1', 1.0, 1) is not of type frozen<tuple<int, text, double>>"],
+    ['[(1, 2, 3)]', 'list<frozen<tuple<int, int>>>', 'Invalid list literal for x: value (1, 2, 3) is not of type frozen<tuple<int, int>>'],
+    ["(1, (1, '1', 1.0, 1))", 'tuple<int, tuple<int, text, double>>', 'Invalid tuple literal for x: component 1 is not of type frozen<tuple<int, text, double>>'],
+    ["'1:2:3'", 'tuple<int, text>', 'Invalid tuple literal: too many elements. Type frozen<tuple<int, text>> expects 2 but got 3'],
   ])('rejects %s for %s', (text, type, message) => {
     expect(() => bytesOf(text, type)).toThrow(message);
   });
 
+  it('reads a string constant as a tuple (TupleType.fromString)', () => {
+    const codec = codecFor(tupleType([nativeType('int'), nativeType('text')]));
+    expect(hex(bytesOf("'0:1'", 'tuple<int, text>'))).toBe(hex(codec.serialize([0, '1'])));
+    expect(hex(bytesOf("'1:1\\:1'", 'tuple<int, text>'))).toBe(hex(codec.serialize([1, '1:1'])));
+    expect(hex(bytesOf("'@:x'", 'tuple<int, text>'))).toBe(hex(codec.serialize([null, 'x'])));
+    // Missing trailing components are left out (read back as null).
+    expect(hex(bytesOf("'7'", 'tuple<int, text>'))).toBe('0000000400000007');
+  });
+
   it('gives null for NULL', () => {
     expect(bytesOf('null', 'int')).toBeNull();
+    expect(() => bytesOf('null', 'counter')).toThrow('Invalid null value for counter increment/decrement');
   });
 });
 
@@ -158,6 +178,15 @@ describe('bind markers', () => {
     expect(() => marker('smallint').bind([Buffer.alloc(4)], 0)).toThrow('Expected 2 bytes for a smallint (4)');
     expect(() => marker('timeuuid').bind([Buffer.alloc(16)], 0)).toThrow('Invalid version for TimeUUID type.');
     expect(() => marker('text').bind([Buffer.from([0xff])], 0)).toThrow(/Exception while binding column k/);
+  });
+
+  it('canonicalizes sets nested in bound frozen values (map keys, tuples)', () => {
+    const set = (...xs: number[]) => serializeCollection(xs.map((x) => codecFor(nativeType('int')).serialize(x)));
+    const map = (key: Uint8Array, v: number) => serializeCollection([key, codecFor(nativeType('int')).serialize(v)], 1);
+    const nested = 'frozen<map<frozen<set<int>>, int>>';
+    expect(hex(marker(nested).bind([map(set(2, 1, 3), 7)], 0) as Uint8Array)).toBe(hex(map(set(1, 2, 3), 7)));
+    expect(hex(marker(nested).bind([map(set(1, 2, 3), 7)], 0) as Uint8Array)).toBe(hex(map(set(1, 2, 3), 7)));
+    expect(hex(marker('tuple<frozen<set<int>>>').bind([serializeComponents([set(3, 1, 3)])], 0) as Uint8Array)).toBe(hex(serializeComponents([set(1, 3)])));
   });
 
   it('passes null and unset through, and canonicalizes bound sets', () => {
@@ -213,11 +242,22 @@ describe('term functions', () => {
     expect(() => bytesOf('token(1)', 'bigint')).toThrow(/token/);
   });
 
+  it('assigns bigint and timestamp results to each other and to varint (value-compatible bytes)', () => {
+    const ms = hex(codecFor(nativeType('bigint')).serialize(1_234n));
+    expect(hex(prepareTerm(termOf('toUnixTimestamp(now())'), receiver('timestamp'), scope).bind([], 1_234) as Uint8Array)).toBe(ms);
+    expect(hex(prepareTerm(termOf('unixTimestampOf(now())'), receiver('timestamp'), scope).bind([], 1_234) as Uint8Array)).toBe(ms);
+    expect(hex(prepareTerm(termOf('dateOf(now())'), receiver('varint'), scope).bind([], 1_234) as Uint8Array)).toBe(ms);
+    expect(() => bytesOf('toUnixTimestamp(now())', 'date')).toThrow('Type error: cannot assign result of function system.tounixtimestamp (type bigint) to x (type date)');
+  });
+
   it('exposes the function table for selectors', () => {
     const f = scalarFunction('blobasbigint', [nativeType('blob')])!;
     expect(f.returnType).toEqual(nativeType('bigint'));
     expect(scalarFunction('tounixtimestamp', [nativeType('date')])).toBeDefined();
-    expect(scalarFunction('blobascounter', [nativeType('blob')])).toBeUndefined();
+    expect(scalarFunction('blobascounter', [nativeType('blob')])!.returnType).toEqual(nativeType('counter'));
+    expect(scalarFunction('counterasblob', [nativeType('counter')])!.returnType).toEqual(nativeType('blob'));
+    expect(scalarFunction('counterasblob', [nativeType('bigint')])).toBeUndefined();
+    expect(() => scalarFunction('blobascounter', [nativeType('blob')])!.execute([Buffer.alloc(4)], 0)).toThrow('In call to function system.blobascounter');
   });
 });
 

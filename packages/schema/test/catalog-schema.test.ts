@@ -54,7 +54,8 @@ describe('system keyspaces and their tables', () => {
   it('system_schema tables match Cassandra 4.0’s column lists', () => {
     expect([...SYSTEM_SCHEMA_TABLES.keys()]).toEqual(['keyspaces', 'tables', 'columns', 'triggers', 'dropped_columns', 'views', 'types', 'functions', 'aggregates', 'indexes']);
     const get = (n: string): TableMetadata => SYSTEM_SCHEMA_TABLES.get(n)!;
-    expect(columnsOf(get('keyspaces'))).toEqual(['keyspace_name text', 'durable_writes boolean', 'replication frozen<map<text, text>>']);
+    // plus ScyllaDB's replication_v2, which tools read before replication
+    expect(columnsOf(get('keyspaces'))).toEqual(['keyspace_name text', 'durable_writes boolean', 'replication frozen<map<text, text>>', 'replication_v2 frozen<map<text, text>>']);
     expect(columnsOf(get('columns'))).toEqual([
       'keyspace_name text',
       'table_name text',
@@ -232,7 +233,7 @@ describe('tableMutationSchema', () => {
   it('keeps a dropped column (until re-added) so older data still decodes', () => {
     const t = createTableMetadata({ keyspace: 'ks', name: 't', columns: [{ name: 'k', type: int }, { name: 'v', type: text }, { name: 'w', type: int }], partitionKey: ['k'], clustering: [] });
     const dropped = alterTable(t, { kind: 'drop', columns: ['w'], timestampUs: 5n });
-    expect(tableMutationSchema(dropped).columns).toEqual([{ name: 'v', type: text }, { name: 'w', type: int }]);
+    expect(tableMutationSchema(dropped).columns).toEqual([{ name: 'v', type: text }, { name: 'w', type: int, droppedAtUs: 1000n }]);
     const readded = alterTable(dropped, { kind: 'add', columns: [{ name: 'w', type: int }] });
     expect(tableMutationSchema(readded).columns.filter((c) => c.name === 'w')).toHaveLength(1);
   });

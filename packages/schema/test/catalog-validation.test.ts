@@ -11,7 +11,9 @@ import {
   dropUserType,
   parseReplication,
   parseTableOptions,
+  tableMutationSchema,
 } from '../src/catalog';
+import { TableComparators } from '../src/mutation';
 import type { ColumnDefinition, KeyspaceDefinition, RawOptions, TableDefinition, TableMetadata } from '../src/catalog';
 import { listType, mapType, nativeType, parseCqlType, reversedType, tupleType, udtType } from '../src/types';
 
@@ -55,8 +57,8 @@ const address = udtType('ks', 'address', [
 describe('createTableMetadata: validation table (Cassandra 4 rules and messages)', () => {
   const INVALID = CatalogErrorCodes.INVALID_DEFINITION;
   const cases: [string, Partial<TableDefinition>, string, string | RegExp][] = [
-    ['empty table name', { name: '' }, INVALID, "Table name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got '')"],
-    ['49-char table name', { name: 'a'.repeat(49) }, INVALID, /more than 48 characters long/],
+    ['empty table name', { name: '' }, INVALID, "Table name must not be empty, more than 192 characters long, or contain non-alphanumeric-underscore characters (got '')"],
+    ['193-char table name', { name: 'a'.repeat(193) }, INVALID, /more than 192 characters long/],
     ['table name with a dash', { name: 'my-table' }, INVALID, /\(got 'my-table'\)/],
     ['keyspace name with a space', { keyspace: 'my ks' }, INVALID, /^Keyspace name must not be empty/],
     [
@@ -131,14 +133,31 @@ describe('createTableMetadata: validation table (Cassandra 4 rules and messages)
       CatalogErrorCodes.INVALID_OPTION,
       'Properties specified [bucket_low] are not understood by LeveledCompactionStrategy',
     ],
-    ['min_threshold 1', { options: { compaction: { class: 'SizeTieredCompactionStrategy', min_threshold: 1 } } }, CatalogErrorCodes.INVALID_OPTION, 'Min compaction threshold cannot be less than 2 (got 1)'],
+    ['min_threshold 1', { options: { compaction: { class: 'SizeTieredCompactionStrategy', min_threshold: 1 } } }, CatalogErrorCodes.INVALID_OPTION, 'min_threshold value (1) must be bigger or equal to 2'],
+    // ScyllaDB's wording for each sub-option's range
+    ...(
+      [
+        [{ class: 'SizeTieredCompactionStrategy', tombstone_threshold: -0.4 }, 'tombstone_threshold value (-0.4) must be between 0.0 and 1.0'],
+        [{ class: 'SizeTieredCompactionStrategy', bucket_low: '0.0' }, 'bucket_low value (0) must be between 0.0 and 1.0'],
+        [{ class: 'SizeTieredCompactionStrategy', bucket_high: 0.7 }, 'bucket_high value (0.7) must be greater than 1.0'],
+        [{ class: 'SizeTieredCompactionStrategy', cold_reads_to_omit: 3.5 }, 'cold_reads_to_omit value (3.5) must be between 0.0 and 1.0'],
+        [{ class: 'SizeTieredCompactionStrategy', min_sstable_size: -1 }, 'min_sstable_size value (-1) must be non negative'],
+        [{ class: 'LeveledCompactionStrategy', tombstone_compaction_interval: -7 }, 'tombstone_compaction_interval value (-7000ms) must be positive'],
+        [{ class: 'LeveledCompactionStrategy', enabled: 'certainly' }, 'enabled value (certainly) must be "true" or "false"'],
+        [{ class: 'TimeWindowCompactionStrategy', compaction_window_size: -8 }, 'compaction_window_size value (-8) must be greater than 1'],
+        [{ class: 'TimeWindowCompactionStrategy', timestamp_resolution: 'SECONDS' }, 'Invalid timestamp resolution SECONDS for timestamp_resolution'],
+        [{ class: 'TimeWindowCompactionStrategy', max_threshold: 1 }, 'max_threshold value (1) must be bigger or equal to 2'],
+      ] as const
+    ).map(([compaction, message]): [string, Partial<TableDefinition>, string, string] => [message, { options: { compaction } }, CatalogErrorCodes.INVALID_OPTION, message]),
     ['compression chunk not a power of 2', { options: { compression: { class: 'LZ4Compressor', chunk_length_in_kb: 3 } } }, CatalogErrorCodes.INVALID_OPTION, 'chunk_length_in_kb must be a power of 2'],
     ['compression without class', { options: { compression: { chunk_length_in_kb: 4 } } }, CatalogErrorCodes.INVALID_OPTION, "Missing sub-option 'class' for the 'compression' option."],
     ['bloom filter 0', { options: { bloom_filter_fp_chance: 0 } }, CatalogErrorCodes.INVALID_OPTION, /bloom_filter_fp_chance must be larger than 6.71E-5/],
     ['crc_check_chance 2', { options: { crc_check_chance: 2 } }, CatalogErrorCodes.INVALID_OPTION, /crc_check_chance must be larger than or equal to 0/],
     ['max < min index interval', { options: { max_index_interval: 64 } }, CatalogErrorCodes.INVALID_OPTION, 'max_index_interval must be greater than or equal to min_index_interval (128) (got 64)'],
     ['bad caching keys', { options: { caching: { keys: 'SOME' } } }, CatalogErrorCodes.INVALID_OPTION, /Invalid value 'SOME' for caching sub-option 'keys'/],
-    ['bad speculative retry', { options: { speculative_retry: '120p' } }, CatalogErrorCodes.INVALID_OPTION, /Invalid value '120p' for option 'speculative_retry'/],
+    ['bad speculative retry', { options: { speculative_retry: 'dogp' } }, CatalogErrorCodes.INVALID_OPTION, /Invalid value dogp for option 'speculative_retry'/],
+    ['percentile over 100', { options: { speculative_retry: '100.1PERCENTILE' } }, CatalogErrorCodes.INVALID_OPTION, "Invalid value 100.1PERCENTILE for PERCENTILE option 'speculative_retry': must be between (0.0 and 100.0)"],
+    ['negative percentile', { options: { speculative_retry: '-0.1p' } }, CatalogErrorCodes.INVALID_OPTION, /Invalid value -0.1P for PERCENTILE option/],
     ['bad read_repair', { options: { read_repair: 'SOMETIMES' } }, CatalogErrorCodes.INVALID_OPTION, /for 'read_repair'/],
     ['map for a scalar option', { options: { comment: { a: 'b' } } }, CatalogErrorCodes.INVALID_OPTION, /expected a string, got a map/],
   ];
@@ -232,6 +251,11 @@ describe('table options: defaults and parsing', () => {
     expect(parseTableOptions({ compression: { enabled: false } }).compression).toEqual({ enabled: 'false' });
     expect(parseTableOptions({ speculative_retry: 'none' }).speculative_retry).toBe('NEVER');
     expect(parseTableOptions({ speculative_retry: '50ms' }).speculative_retry).toBe('50ms');
+    // percentile bounds are inclusive, signs allowed
+    const bounds: [string, string][] = [['-0PERCENTILE', '0p'], ['+0p', '0p'], ['100PERCENTILE', '100p'], ['+100p', '100p'], ['0.001p', '0.001p']];
+    for (const [given, stored] of bounds) {
+      expect(parseTableOptions({ speculative_retry: given }).speculative_retry).toBe(stored);
+    }
   });
 
   it('ALTER replaces only the given options, and map options as a whole', () => {
@@ -253,13 +277,15 @@ describe('keyspaces and replication', () => {
     expectError(() => rep({ class: 'SimpleStrategy', replication_factor: 1, dc1: 2 }), opt, 'Unrecognized strategy option {dc1} passed to SimpleStrategy for keyspace ks');
     expectError(() => rep({ class: 'NetworkTopologyStrategy', dc1: 'x' }), opt, 'Replication factor must be numeric; found x');
     expectError(() => rep({ class: 'FancyStrategy' }), opt, "Unable to find replication strategy class 'org.apache.cassandra.locator.FancyStrategy'");
-    expectError(() => rep({ replication_factor: 1 }), opt, 'Missing replication strategy class');
+    expectError(() => rep({ class: 'NetworkTopologyStrategy', dc9: 1 }, ['dc1']), opt, 'Unrecognized strategy option {dc9} passed to org.apache.cassandra.locator.NetworkTopologyStrategy for keyspace ks');
+    // option names are case-sensitive: 'Replication_factor' is an (unknown) datacenter
+    expectError(() => rep({ class: 'NetworkTopologyStrategy', Replication_factor: 1 }, ['dc1']), opt, /Unrecognized strategy option {Replication_factor}/);
     expectError(() => rep({ class: 'LocalStrategy' }), opt, 'Unable to use given strategy class: LocalStrategy is reserved for internal use.');
     expectError(() => rep({ class: 'EverywhereStrategy' }), opt, /EverywhereStrategy is reserved for internal use/);
-    expectError(() => createKeyspaceMetadata('ks', {}), CatalogErrorCodes.INVALID_DEFINITION, "Missing mandatory option 'replication'");
     expectError(() => createKeyspaceMetadata('ks', { replication: { class: 'SimpleStrategy', replication_factor: 1 }, foo: 1 }), CatalogErrorCodes.UNKNOWN_OPTION, "Unknown property 'foo'");
     expectError(() => createKeyspaceMetadata('system', { replication: { class: 'SimpleStrategy', replication_factor: 1 } }), CatalogErrorCodes.INVALID_DEFINITION, 'system keyspace is not user-modifiable');
-    expectError(() => createKeyspaceMetadata('a'.repeat(49), { replication: { class: 'SimpleStrategy', replication_factor: 1 } }), CatalogErrorCodes.INVALID_DEFINITION, /Keyspace name must not be empty, more than 48/);
+    expectError(() => createKeyspaceMetadata('a'.repeat(193), { replication: { class: 'SimpleStrategy', replication_factor: 1 } }), CatalogErrorCodes.INVALID_DEFINITION, /Keyspace name must not be empty, more than 192/);
+    expect(createKeyspaceMetadata('a'.repeat(192), { replication: { class: 'SimpleStrategy', replication_factor: 1 } }).name).toHaveLength(192);
 
     expect(rep({ class: 'SimpleStrategy', replication_factor: '3' })).toEqual({
       name: 'ks',
@@ -276,6 +302,17 @@ describe('keyspaces and replication', () => {
     expect(parseReplication('system', new Map([['class', 'LocalStrategy']]), { system: true })).toEqual({ class: 'org.apache.cassandra.locator.LocalStrategy' });
   });
 
+  it("CREATE KEYSPACE applies ScyllaDB's defaults: NetworkTopologyStrategy, RF 1 in every datacenter", () => {
+    const nts = { class: 'org.apache.cassandra.locator.NetworkTopologyStrategy', dc1: '1' };
+    const dcs = { datacenters: ['dc1'] };
+    expect(createKeyspaceMetadata('ks', {}, dcs).replication).toEqual(nts);
+    expect(createKeyspaceMetadata('ks', { replication: {} }, dcs).replication).toEqual(nts);
+    expect(createKeyspaceMetadata('ks', { replication: { replication_factor: 1 } }, dcs).replication).toEqual(nts);
+    expect(createKeyspaceMetadata('ks', { replication: { class: 'NetworkTopologyStrategy' } }, dcs).replication).toEqual(nts);
+    // SimpleStrategy still needs its factor
+    expectError(() => createKeyspaceMetadata('ks', { replication: { class: 'SimpleStrategy' } }, dcs), CatalogErrorCodes.INVALID_OPTION, /requires a replication_factor/);
+  });
+
   it('ALTER KEYSPACE replaces replication, keeps what is not given', () => {
     const ks = createKeyspaceMetadata('ks', { replication: { class: 'SimpleStrategy', replication_factor: 1 }, durable_writes: false });
     const a = alterKeyspace(ks, { replication: { class: 'NetworkTopologyStrategy', dc1: 3 } });
@@ -283,6 +320,19 @@ describe('keyspaces and replication', () => {
     expect(a.durableWrites).toBe(false);
     expect(alterKeyspace(a, { durable_writes: true }).replication).toBe(a.replication);
     expectError(() => alterKeyspace(ks, { replication: { replication_factor: 2 } }), CatalogErrorCodes.INVALID_OPTION, 'Missing replication strategy class');
+  });
+
+  it('ALTER KEYSPACE to NetworkTopologyStrategy: datacenters listed, factors moved one step at a time', () => {
+    const opt = CatalogErrorCodes.INVALID_OPTION;
+    const dcs = { datacenters: ['dc1'] };
+    const ks = createKeyspaceMetadata('ks', { replication: { class: 'NetworkTopologyStrategy', dc1: 1 } }, dcs);
+    expectError(() => alterKeyspace(ks, { replication: { class: 'NetworkTopologyStrategy' } }, dcs), opt, 'Configuration for at least one datacenter must be present');
+    expectError(() => alterKeyspace(ks, { replication: { class: 'NetworkTopologyStrategy', replication_factor: 2 } }, dcs), opt, /'replication_factor' tag is not allowed/);
+    expectError(() => alterKeyspace(ks, { replication: { class: 'NetworkTopologyStrategy', dc1: 3 } }, dcs), opt, /not by more than 1/);
+    expectError(() => alterKeyspace(ks, { replication: { class: 'NetworkTopologyStrategy', dc1: 1, nodc: 1 } }, dcs), opt, /Unrecognized strategy option {nodc}/);
+    expect(alterKeyspace(ks, { replication: { class: 'NetworkTopologyStrategy', dc1: 2 } }, dcs).replication.dc1).toBe('2');
+    // leaving NetworkTopologyStrategy is not a step-by-step change
+    expect(alterKeyspace(ks, { replication: { class: 'SimpleStrategy', replication_factor: 3 } }, dcs).replication.replication_factor).toBe('3');
   });
 });
 
@@ -319,9 +369,23 @@ describe('alterTable', () => {
     const t = alterTable(base(), { kind: 'drop', columns: ['v', 'f'], timestampUs: 1_700_000_000_123_456n });
     expect(t.columns).toEqual([]);
     expect(t.droppedColumns).toEqual([
-      { name: 'f', type: tupleType([int]), kind: 'regular', droppedAtUs: 1_700_000_000_123_000n },
-      { name: 'v', type: text, kind: 'regular', droppedAtUs: 1_700_000_000_123_000n },
+      { name: 'f', type: tupleType([int]), kind: 'regular', droppedAtUs: 1_700_000_000_124_000n },
+      { name: 'v', type: text, kind: 'regular', droppedAtUs: 1_700_000_000_124_000n },
     ]);
+    // rounded up: a write earlier in the drop's millisecond stays dropped; whole ms are kept
+    expect(alterTable(base(), { kind: 'drop', columns: ['v'], timestampUs: 20_000n }).droppedColumns[0]!.droppedAtUs).toBe(20_000n);
+    // reads see every drop: dropped columns and re-added ones carry their drop time
+    const readded = add(t, { name: 'f', type: udtType('ks', 'point', [{ name: 'x', type: int }], true) });
+    expect(tableMutationSchema(readded).columns.map((c) => [c.name, c.droppedAtUs])).toEqual([
+      ['f', 1_700_000_000_124_000n],
+      ['v', 1_700_000_000_124_000n],
+    ]);
+    expect(tableMutationSchema(base()).columns.every((c) => c.droppedAtUs === undefined)).toBe(true);
+    expect(new TableComparators(tableMutationSchema(base())).droppedColumnDeletions).toBeNull();
+    expect(new TableComparators(tableMutationSchema(readded)).droppedColumnDeletions?.get('v')).toEqual({
+      markedForDeleteAtUs: 1_700_000_000_124_000n,
+      localDeletionTimeSeconds: 1_700_000_000,
+    });
     // re-adding: same type (a UDT matches its tuple), not another type or kind
     expectError(() => add(t, { name: 'v', type: int }), INVALID, "Cannot re-add previously dropped column 'v' of type int, incompatible with previous type text");
     expect(add(t, { name: 'f', type: udtType('ks', 'point', [{ name: 'x', type: int }], true) }).columns.map((c) => c.name)).toEqual(['f']);
@@ -406,6 +470,12 @@ describe('user-defined types', () => {
       () => alterUserType({ ...def, tables: [keyed] }, 'point', { kind: 'add', field: { name: 'z', type: int } }),
       INVALID,
       'Cannot add new field z of type int to user type point as the type is being used in partition key by the following tables: ks.keyed',
+    );
+    // renaming a field changes the key's meaning too (dtest test_udt_change_in_partition_key)
+    expectError(
+      () => alterUserType({ ...def, tables: [keyed] }, 'point', { kind: 'rename', renames: [{ from: 'x', to: 'px' }] }),
+      INVALID,
+      'Cannot rename fields of user type point as the type is being used in partition key by the following tables: ks.keyed',
     );
   });
 

@@ -3,7 +3,7 @@
  * own), command validation, and the paging state codec (round trip, damaged bytes).
  */
 import { hasErrorCode } from '@charybdis/core';
-import { BOTTOM_BOUND, TOP_BOUND, codecFor, mergeManyPartitionUpdates, nativeType } from '@charybdis/schema';
+import { BOTTOM_BOUND, TOP_BOUND, TableComparators, codecFor, mergeManyPartitionUpdates, nativeType } from '@charybdis/schema';
 import type { Cell, ColumnData, DeletionTime, PartitionUpdate, Row } from '@charybdis/schema';
 import { ReadErrorCodes, decodePagingState, encodePagingState, filterPartition } from '../src/read';
 import type { PagingState, ReadCommand, ResultPartition } from '../src/read';
@@ -69,6 +69,19 @@ describe('filterPartition: live data only', () => {
     expect(c1s(got.partition)).toEqual([1, 3, 5]);
     const set = got.partition!.rows[2]!.cells[0]!;
     expect(set.kind === 'collection' ? set.elements.map((e) => int.deserialize(e.path)) : set).toEqual([2]);
+  });
+
+  test('cells of a dropped column written at or before its drop are dead, and keep no row alive', () => {
+    // v dropped at 10 (and re-added): its older cells vanish, newer ones stay; t untouched
+    const dropped = new TableComparators({ ...tc.schema, columns: tc.schema.columns.map((c) => (c.name === 'v' ? { ...c, droppedAtUs: 10n } : c)) });
+    const u = mergeManyPartitionUpdates(
+      [{ tableId: 't', partitionKey: KEY.partitionKey, token: KEY.token, rows: [row(0, [v(live(10, 0))]), row(1, [v(live(11, 1))]), row(2, [v(live(5, 2)), { kind: 'simple', column: 't', cell: live(1, 0) }])], rangeTombstones: [] }],
+      dropped,
+    );
+    const got = filterPartition(u, command(), dropped);
+    expect(c1s(got.partition)).toEqual([1, 2]);
+    expect(got.partition!.rows.map((r) => r.cells.map((c) => c.column))).toEqual([['v'], ['t']]);
+    expect(c1s(filterPartition(u, command(), tc).partition)).toEqual([0, 1, 2]);
   });
 
   test('counters give their total as an 8-byte bigint', () => {

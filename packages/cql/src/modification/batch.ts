@@ -7,6 +7,7 @@ import type { PreparedTerm } from '../terms/term-types';
 import type { TermScope } from '../terms/term-scope';
 import { prepareTerm } from '../terms/prepare-term';
 import { invalidRequest } from '../terms/term-errors';
+import { checkBatchSize } from './batch-size';
 import { MAX_BATCH_STATEMENTS } from './modification-limits';
 import { MutationCollector } from './mutation-collector';
 import { prepareModificationWith } from './prepare-modification';
@@ -28,7 +29,8 @@ import type { PreparedModification } from './prepared-modification';
  * spanning several partitions is not atomic across shard failures (single-node: all
  * updates go in one mutateAll call). Rules as Cassandra's BatchStatement: a COUNTER batch
  * holds only counter statements and other batches none; USING TIMESTAMP on the batch
- * excludes it on the children; no TTL on the batch.
+ * excludes it on the children; no TTL on the batch. A batch over several partitions
+ * estimated above BATCH_SIZE_FAIL_THRESHOLD_BYTES is refused (batch-size.ts).
  */
 export type BatchType = BatchStatement['type'];
 
@@ -62,7 +64,7 @@ export async function executeBatch(entries: readonly BatchEntry[], type: BatchTy
   );
   const collector = new MutationCollector();
   for (const e of entries) await e.statement.collect(ctx, e.values, collector, batchTimestampUs);
-  if (entries.length > 0) await collector.apply(ctx, entries[0]!.statement.counterState(ctx), ctx.options.nowInSeconds ?? Math.floor(ctx.nowMs / 1000));
+  if (entries.length > 0) await collector.apply(ctx, entries[0]!.statement.counterState(ctx), ctx.options.nowInSeconds ?? Math.floor(ctx.nowMs / 1000), checkBatchSize);
   return { kind: 'void' };
 }
 

@@ -14,6 +14,9 @@ export const MAX_VALUE_LENGTH_BYTES = 0x7fff_ffff;
 /** Counter updates waiting for the same node's counter locks before new ones are refused as Overloaded. */
 export const MAX_PENDING_COUNTER_UPDATES = 10_000;
 
+/** Estimated size above which a multi-partition BATCH is refused (ScyllaDB's batch_size_fail_threshold_in_kb default, 1024). */
+export const BATCH_SIZE_FAIL_THRESHOLD_BYTES = 1024 * 1024;
+
 /** Statements in one BATCH. */
 export const MAX_BATCH_STATEMENTS = 65_535;
 

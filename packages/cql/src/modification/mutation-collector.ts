@@ -34,10 +34,15 @@ export class MutationCollector {
     return out;
   }
 
-  /** Applies everything: counters under their locks (read, then write), all in one mutateAll. */
-  async apply(ctx: ExecutionContext, counters: CounterWriteState, nowSeconds: number): Promise<void> {
+  /**
+   * Applies everything: counters under their locks (read, then write), all in one
+   * mutateAll. `check` sees the merged updates of a write without counters before they are
+   * applied (a BATCH's size limit) and may throw.
+   */
+  async apply(ctx: ExecutionContext, counters: CounterWriteState, nowSeconds: number, check?: (updates: readonly PartitionUpdate[]) => void): Promise<void> {
     if (this.counters.length === 0) {
       const updates = this.merged();
+      check?.(updates);
       if (updates.length > 0) await ctx.data.mutateAll(updates);
       return;
     }

@@ -218,7 +218,9 @@ export class DeleteElement implements PreparedOperation {
       path = fieldPath(this.fieldIndex);
     } else {
       const k = this.key.bind(values, p.nowMs);
-      if (k === 'unset') throw invalidRequest(`Invalid unset value for ${this.key.receiver.name}`);
+      // Cassandra: an unset list index deletes nothing (Lists.DiscarderByIndex); an unset map key is an error.
+      if (k === 'unset' && this.readsList) return;
+      if (k === 'unset') throw invalidRequest(baseType(this.column).kind === 'map' ? 'Invalid unset map key' : `Invalid unset value for ${this.key.receiver.name}`);
       if (k === null) throw invalidRequest(`Invalid null value for ${this.readsList ? 'list index' : `${this.key.receiver.name}`}`);
       path = this.readsList ? listIndexPath(this.column, existing, k, true) : k;
     }

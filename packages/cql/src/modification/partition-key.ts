@@ -18,6 +18,13 @@ export function checkKeyComponentLength(value: Uint8Array): void {
   if (value.length > MAX_KEY_LENGTH_BYTES) throw invalidRequest(`Key length of ${value.length} is longer than maximum of ${MAX_KEY_LENGTH_BYTES}`);
 }
 
+/** Checks a clustering's total size (the sum of its components', Cassandra's Clustering.dataSize()). */
+export function checkClusteringLength(components: readonly Uint8Array[]): void {
+  let size = 0;
+  for (const c of components) size += c.length;
+  if (size > MAX_KEY_LENGTH_BYTES) throw invalidRequest(`Key length of ${size} is longer than maximum of ${MAX_KEY_LENGTH_BYTES}`);
+}
+
 /** Encodes the key from its components (in partition key order, each already validated) and computes its token. */
 export function encodePartitionKey(components: readonly Uint8Array[]): EncodedPartitionKey {
   for (const c of components) checkKeyComponentLength(c);
@@ -28,6 +35,8 @@ export function encodePartitionKey(components: readonly Uint8Array[]): EncodedPa
   } else {
     let size = 0;
     for (const c of components) size += 3 + c.length;
+    // The whole serialized key is bounded too (its length is a u16 in SSTables and the protocol).
+    if (size > MAX_KEY_LENGTH_BYTES) throw invalidRequest(`Key length of ${size} is longer than maximum of ${MAX_KEY_LENGTH_BYTES}`);
     const out = Buffer.allocUnsafe(size);
     let pos = 0;
     for (const c of components) {

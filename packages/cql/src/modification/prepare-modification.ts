@@ -58,19 +58,22 @@ function checkCounterUsage(table: TableMetadata, using: UsingAttributes, kind: '
 
 /** Checks the clustering restrictions against what the operations write; returns whether only the static row is written. */
 function checkClustering(table: TableMetadata, r: KeyRestrictions, ops: readonly PreparedOperation[], kind: 'insert' | 'update' | 'delete'): boolean {
-  const complete = r.clustering.length === table.clustering.length && r.slice === undefined;
+  const complete = r.clusteringColumnCount === table.clustering.length && r.slice === undefined;
   const staticOnly = ops.length > 0 && ops.every((o) => o.column.kind === 'static');
+  const clusteringRestricted = r.clusteringColumnCount > 0 || r.slice !== undefined;
+  if (staticOnly && clusteringRestricted && kind !== 'insert') {
+    throw invalidRequest(`Invalid restrictions on clustering columns since the ${kind.toUpperCase()} statement modifies only static columns`);
+  }
   if (kind === 'delete') {
-    if (ops.length > 0 && !complete && !(staticOnly && r.clustering.length === 0 && r.slice === undefined)) {
+    if (ops.length > 0 && !complete && !(staticOnly && r.clusteringColumnCount === 0 && r.slice === undefined)) {
       throw invalidRequest('Range deletions are not supported for specific columns');
     }
-    return staticOnly && r.clustering.length === 0;
+    return staticOnly && r.clusteringColumnCount === 0;
   }
   if (r.slice !== undefined) throw invalidRequest(`Slice restrictions are not supported on the clustering columns in ${kind.toUpperCase()} statements`);
-  if (staticOnly && r.clustering.length === 0) return true;
-  if (staticOnly && kind === 'update') throw invalidRequest('Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns');
+  if (staticOnly && r.clusteringColumnCount === 0) return true;
   if (!complete) {
-    const missing = table.clustering.slice(r.clustering.length).map((c) => c.name);
+    const missing = table.clustering.slice(r.clusteringColumnCount).map((c) => c.name);
     throw invalidRequest(`Some clustering keys are missing: ${missing.join(', ')}`);
   }
   return false;
@@ -115,7 +118,6 @@ export function prepareModificationWith(
   markerCount: number,
   requireAll: boolean,
 ): PreparedModification {
-  checkNoCondition(statement.condition);
   const table = resolveTable(statement.table, scope);
   const using = new UsingAttributes(statement.using, table, scope);
   checkCounterUsage(table, using, statement.kind);
@@ -134,6 +136,8 @@ export function prepareModificationWith(
     restrictions = prepareKeyRestrictions(statement.where, table, scope, 'DELETE');
     operations = prepareDeletions(statement.targets, table, scope);
   }
+  // After the WHERE/VALUES checks: a statement invalid without its condition says so first.
+  checkNoCondition(statement.condition);
   const staticOnly = checkClustering(table, restrictions, operations, statement.kind);
   const markers = [...restrictions.markers, ...operations.flatMap((o) => o.markers), ...using.markers].filter((m) => m.index < markerCount);
   return new PreparedModification({

@@ -6,6 +6,7 @@ import type { TermReceiver } from '../terms/term-types';
 import type { TermScope } from '../terms/term-scope';
 import { prepareTerm } from '../terms/prepare-term';
 import { invalidRequest } from '../terms/term-errors';
+import { termText } from '../terms/term-text';
 import { receiverOf } from './key-restrictions';
 import { AddElements, CounterAdd, DeleteColumn, DeleteElement, DiscardListValues, RemoveElements, SetElement, SetField, SetValue } from './operations';
 import type { PreparedOperation } from './operations';
@@ -49,10 +50,16 @@ function elementReceivers(table: TableMetadata, column: ColumnMetadata, what: st
   return { key: sub(table, `value(${column.name})`, t.element), value: undefined };
 }
 
-function fieldIndex(column: ColumnMetadata, field: string, what: string): number {
+/** The field's index in a non-frozen UDT column; `value` is the assigned term (absent for a deletion), for Cassandra's messages. */
+function fieldIndex(column: ColumnMetadata, field: string, value?: Term): number {
   const t = base(column);
-  if (t.kind !== 'udt') throw invalidRequest(`Invalid field ${what} on non-UDT column ${column.name}`);
-  if (t.frozen) throw invalidRequest(`Invalid field ${what} on frozen UDT column ${column.name}`);
+  const operation = value === undefined ? undefined : `(${column.name}.${field} = ${termText(value)})`;
+  if (t.kind !== 'udt') {
+    throw invalidRequest(operation === undefined ? `Invalid deletion operation for non-UDT column ${column.name}` : `Invalid operation ${operation} for non-UDT column ${column.name}`);
+  }
+  if (t.frozen) {
+    throw invalidRequest(operation === undefined ? `Frozen UDT column ${column.name} does not support field deletion` : `Invalid operation ${operation} for frozen UDT column ${column.name}`);
+  }
   const index = t.fields.findIndex((f) => f.name === field);
   if (index < 0) throw invalidRequest(`UDT column ${column.name} does not have a field named ${field}`);
   return index;
@@ -63,7 +70,7 @@ function prepareSet(a: Extract<Assignment, { kind: 'set' }>, table: TableMetadat
   if (isCounter(column)) throw invalidRequest(`Cannot set the value of counter column ${column.name} (counters can only be incremented/decremented, not set)`);
   if (a.target.kind === 'column') return new SetValue(column, prepareTerm(a.value, receiverOf(table, column), scope), isMultiCellType(column.type));
   if (a.target.kind === 'field') {
-    const index = fieldIndex(column, a.target.field, 'assignment');
+    const index = fieldIndex(column, a.target.field, a.value);
     const field = (base(column) as Extract<CqlType, { kind: 'udt' }>).fields[index]!;
     return new SetField(column, index, prepareTerm(a.value, sub(table, `${column.name}.${field.name}`, field.type), scope));
   }
@@ -116,7 +123,7 @@ export function prepareAssignments(assignments: readonly Assignment[], table: Ta
 function prepareDeletion(target: ColumnTarget, table: TableMetadata, scope: TermScope): PreparedOperation {
   const column = targetColumn(table, target.column, 'DELETE');
   if (target.kind === 'column') return new DeleteColumn(column, isMultiCellType(column.type));
-  if (target.kind === 'field') return new DeleteElement(column, null, fieldIndex(column, target.field, 'deletion'));
+  if (target.kind === 'field') return new DeleteElement(column, null, fieldIndex(column, target.field));
   const r = elementReceivers(table, column, 'deletion operation');
   return new DeleteElement(column, prepareTerm(target.key, r.key, scope));
 }

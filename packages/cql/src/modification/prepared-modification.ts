@@ -3,14 +3,13 @@ import type { ClusteringBound, ClusteringPrefix, ColumnData, PartitionUpdate, Ra
 import type { BoundVariable, CounterWriteState, ExecutionContext, PreparedStatement, StatementResult } from '../execution/execution-types';
 import type { WireValue } from '../protocol/frame-reader';
 import { TimeUuidGenerator } from '../terms/time-uuids';
-import { invalidRequest } from '../terms/term-errors';
 import { CounterLocks, SINGLE_NODE_COUNTER_ID } from './counter-locks';
 import { cartesianProduct } from './key-restrictions';
 import type { KeyRestrictions, SliceBound } from './key-restrictions';
 import { readLists } from './list-reads';
 import { MutationCollector } from './mutation-collector';
 import type { PreparedOperation } from './operations';
-import { encodePartitionKey } from './partition-key';
+import { checkClusteringLength, encodePartitionKey } from './partition-key';
 import type { EncodedPartitionKey } from './partition-key';
 import type { UsingAttributes } from './using-attributes';
 import { deletionAt } from './write-params';
@@ -99,8 +98,9 @@ export class PreparedModification implements PreparedStatement {
     const timestampUs = plan.using.timestampUs(values, nowMs) ?? batchTimestampUs ?? ctx.options.timestampUs ?? BigInt(nowMs) * 1000n;
     const ttlSeconds = this.isCounter ? 0 : plan.using.ttlSeconds(values, nowMs, plan.table.options.default_time_to_live);
     const p: WriteParams = { timestampUs, ttlSeconds, nowSeconds: nowSecondsOf(ctx), nowMs, uuids: ctx.timeUuids ?? this.uuids };
-    const keyValues = cartesianProduct(plan.restrictions.partitionKey.map((k) => k.bind(values, nowMs)), 'partition-key');
+    const keyValues = cartesianProduct(plan.restrictions.partitionKey.map((k) => k.bind(values, nowMs).map((v) => [v])), 'partition-key');
     const clusterings = cartesianProduct(plan.restrictions.clustering.map((k) => k.bind(values, nowMs)), 'clustering-key');
+    if (plan.restrictions.clusteringColumnCount > 1) for (const c of clusterings) checkClusteringLength(c);
     for (const components of keyValues) {
       const key = encodePartitionKey(components);
       const update =
@@ -163,8 +163,8 @@ export class PreparedModification implements PreparedStatement {
     const { restrictions, table } = this.plan;
     const base = { tableId: table.id, partitionKey: key.key, token: key.token };
     const deletion = deletionAt(p);
-    if (restrictions.clustering.length === 0 && restrictions.slice === undefined) return { ...base, partitionDeletion: deletion, rows: [], rangeTombstones: [] };
-    if (restrictions.clustering.length === table.clustering.length) {
+    if (restrictions.clusteringColumnCount === 0 && restrictions.slice === undefined) return { ...base, partitionDeletion: deletion, rows: [], rangeTombstones: [] };
+    if (restrictions.clusteringColumnCount === table.clustering.length) {
       return { ...base, rows: prefixes.map((clustering) => ({ clustering, deletion, columns: [] })), rangeTombstones: [] };
     }
     const tombstones: RangeTombstone[] = [];
@@ -178,11 +178,8 @@ export class PreparedModification implements PreparedStatement {
 
   private sliceBound(prefix: ClusteringPrefix, bound: SliceBound | undefined, values: readonly WireValue[], nowMs: number, isStart: boolean): ClusteringBound {
     if (bound === undefined) return { kind: isStart ? 'inclStart' : 'inclEnd', prefix };
-    const v = bound.term.bind(values, nowMs);
-    if (v === null) throw invalidRequest(`Invalid null value in condition for column ${bound.term.receiver.name}`);
-    if (v === 'unset') throw invalidRequest(`Invalid unset value for column ${bound.term.receiver.name}`);
     const kind = isStart ? (bound.inclusive ? 'inclStart' : 'exclStart') : bound.inclusive ? 'inclEnd' : 'exclEnd';
-    return { kind, prefix: [...prefix, v] };
+    return { kind, prefix: [...prefix, ...bound.bind(values, nowMs)] };
   }
 }
 

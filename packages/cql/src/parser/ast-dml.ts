@@ -43,8 +43,9 @@ export type Relation =
 /** A selector expression of a SELECT clause. */
 export type SelectorExpr =
   | { readonly kind: 'column'; readonly name: string }
-  | { readonly kind: 'writetime'; readonly column: string }
-  | { readonly kind: 'ttl'; readonly column: string }
+  /** `writetime(c)`, or `writetime(c[key])` for one element of a non-frozen map or set. */
+  | { readonly kind: 'writetime'; readonly column: string; readonly key?: Term }
+  | { readonly kind: 'ttl'; readonly column: string; readonly key?: Term }
   /** `count(*)` or `count(1)`: the number of rows. */
   | { readonly kind: 'countRows' }
   | { readonly kind: 'functionCall'; readonly name: FunctionName; readonly args: readonly SelectorExpr[] }

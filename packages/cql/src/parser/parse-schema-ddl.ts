@@ -20,12 +20,12 @@ import { parseType, parseUserTypeName } from './parse-type';
 import { TokenKind } from './token';
 import type { TokenCursor } from './token-cursor';
 
-/** After CREATE KEYSPACE: `[IF NOT EXISTS] ks WITH properties`. */
+/** After CREATE KEYSPACE: `[IF NOT EXISTS] ks [WITH properties]` (ScyllaDB makes WITH optional). */
 export function parseCreateKeyspace(c: TokenCursor): CreateKeyspaceStatement {
   const ifNotExists = c.acceptIfNotExists();
   const keyspace = parseSimpleName(c, 'keyspace');
-  c.expectWord('with');
-  return { kind: 'createKeyspace', keyspace, ifNotExists, properties: parseProperties(c) };
+  const properties = c.acceptWord('with') ? parseProperties(c) : [];
+  return { kind: 'createKeyspace', keyspace, ifNotExists, properties };
 }
 
 /** After ALTER KEYSPACE: `[IF EXISTS] ks WITH properties`. */

@@ -140,7 +140,13 @@ function parseSpecialCall(c: TokenCursor, word: string): SelectorExpr | undefine
     expr = { kind: 'cast', arg, type: parseType(c) };
   } else {
     const column = c.identifier();
-    expr = word === 'ttl' ? { kind: 'ttl', column } : { kind: 'writetime', column };
+    let key: Term | undefined;
+    if (c.acceptPunct('[')) {
+      key = parseTerm(c);
+      c.expectPunct(']');
+    }
+    const kind = word === 'ttl' ? 'ttl' : 'writetime';
+    expr = key === undefined ? { kind, column } : { kind, column, key };
   }
   c.expectPunct(')');
   return expr;

@@ -24,8 +24,11 @@ export function parseCreateTable(c: TokenCursor): CreateTableStatement {
   const columns: ColumnDefinition[] = [];
   const primaryKeys: PrimaryKeyDefinition[] = [];
   c.expectPunct('(');
+  let first = true;
   do {
-    if (c.atPunct(')')) break; // Cassandra accepts a trailing comma.
+    // Cassandra accepts a trailing comma, but not an empty list: `()` is a syntax error.
+    if (!first && c.atPunct(')')) break;
+    first = false;
     if (c.acceptWord('primary')) {
       c.expectWord('key');
       primaryKeys.push(parsePrimaryKeyClause(c));

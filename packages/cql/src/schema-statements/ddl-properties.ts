@@ -8,7 +8,7 @@ function scalar(c: Constant): RawOptionScalar {
   return c.text;
 }
 
-function value(v: PropertyValue): RawOptionScalar | RawOptionMap {
+function value(name: string, v: PropertyValue): RawOptionScalar | RawOptionMap {
   switch (v.kind) {
     case 'constant':
       return scalar(v);
@@ -16,7 +16,11 @@ function value(v: PropertyValue): RawOptionScalar | RawOptionMap {
       return v.name;
     case 'propertyMap': {
       const out: Record<string, RawOptionScalar> = {};
-      for (const e of v.entries) out[e.key.text] = scalar(e.value);
+      for (const e of v.entries) {
+        // A key given twice ({'dc1': 1, 'dc1': 2}) is a syntax error in Cassandra's grammar too.
+        if (Object.prototype.hasOwnProperty.call(out, e.key.text)) throw new CharybdisError(CQL_SYNTAX_ERROR, `Multiple definition for property ${name}: key '${e.key.text}'`);
+        out[e.key.text] = scalar(e.value);
+      }
       return out;
     }
   }
@@ -24,13 +28,14 @@ function value(v: PropertyValue): RawOptionScalar | RawOptionMap {
 
 /**
  * The `WITH` properties of a DDL statement as the catalog's RawOptions. A property given
- * twice is a syntax error, worded as Cassandra's PropertyDefinitions does.
+ * twice (or a map property with a key given twice) is a syntax error, worded as
+ * Cassandra's PropertyDefinitions does.
  */
 export function propertiesToRawOptions(properties: readonly Property[]): RawOptions {
   const out: Record<string, RawOptionScalar | RawOptionMap> = {};
   for (const p of properties) {
     if (Object.prototype.hasOwnProperty.call(out, p.name)) throw new CharybdisError(CQL_SYNTAX_ERROR, `Multiple definition for property '${p.name}'`);
-    out[p.name] = value(p.value);
+    out[p.name] = value(p.name, p.value);
   }
   return out;
 }

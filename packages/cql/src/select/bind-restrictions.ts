@@ -1,7 +1,6 @@
 import { BOTTOM_BOUND, murmur3Token, TOP_BOUND } from '@charybdis/schema';
 import type { ClusteringBound, ClusteringComparator } from '@charybdis/schema';
 import type { ClusteringSlice } from '@charybdis/storage';
-import { comparePartitionPositions } from '@charybdis/storage';
 import type { WireValue } from '../protocol/frame-reader';
 import type { PreparedTerm } from '../terms/term-types';
 import { invalidRequest } from './select-errors';
@@ -13,6 +12,9 @@ import type { ClusteringRestriction, PartitionRestriction, SliceBound, ValueSour
 export const MAX_PARTITION_KEYS_PER_QUERY = 100;
 /** The most clustering prefixes an `IN` cartesian product may name (ScyllaDB's max_clustering_key_restrictions_per_query). */
 export const MAX_CLUSTERING_PREFIXES_PER_QUERY = 100;
+
+/** The largest partition key component (its length is a u16 in composite keys and SSTables). */
+export const MAX_KEY_COMPONENT_BYTES = 0xffff;
 
 /** A partition to read: its serialized key and token. */
 export interface PartitionTarget {
@@ -78,20 +80,32 @@ function bindTokenRange(start: SliceBound | undefined, end: SliceBound | undefin
   return { kind: 'range', fromToken, toToken, empty };
 }
 
-/** Binds the partition restriction: sorted, deduplicated keys (token order), or a token range. */
+/**
+ * Binds the partition restriction: a token range, or the keys of the `=`/`IN` cartesian
+ * product, sorted by value and deduplicated (Cassandra and ScyllaDB return `IN`
+ * partitions in key order, not token order).
+ */
 export function bindPartitions(r: PartitionRestriction, table: SelectTable, values: readonly WireValue[], nowMs: number): BoundPartitions {
   if (r.kind === 'scan') return { kind: 'range', fromToken: undefined, toToken: undefined, empty: false };
   if (r.kind === 'token') return bindTokenRange(r.start, r.end, values, nowMs);
   const lists = r.columns.map((s, i) => sourceValues(s, values, nowMs, table.partitionKey[i]!.name));
+  const cmp = table.partitionKeyComparator;
+  const combos = cartesian(lists, MAX_PARTITION_KEYS_PER_QUERY, 'partition key');
+  for (const components of combos) {
+    for (let i = 0; i < components.length; i++) {
+      const v = components[i]!;
+      if (v.length > MAX_KEY_COMPONENT_BYTES) throw invalidRequest(`Key length of ${v.length} is longer than maximum of ${MAX_KEY_COMPONENT_BYTES}`);
+      table.partitionKey[i]!.codec.validate(v);
+    }
+  }
+  combos.sort((a, b) => cmp.compare(a, b));
   const keys: PartitionTarget[] = [];
-  for (const components of cartesian(lists, MAX_PARTITION_KEYS_PER_QUERY, 'partition key')) {
-    for (let i = 0; i < components.length; i++) table.partitionKey[i]!.codec.validate(components[i]!);
-    const key = serializePartitionKey(components);
+  for (let i = 0; i < combos.length; i++) {
+    if (i > 0 && cmp.compare(combos[i]!, combos[i - 1]!) === 0) continue;
+    const key = serializePartitionKey(combos[i]!);
     keys.push({ key, token: murmur3Token(key) });
   }
-  keys.sort((a, b) => comparePartitionPositions(a.token, a.key, b.token, b.key));
-  const unique = keys.filter((k, i) => i === 0 || comparePartitionPositions(k.token, k.key, keys[i - 1]!.token, keys[i - 1]!.key) !== 0);
-  return { kind: 'keys', keys: unique };
+  return { kind: 'keys', keys };
 }
 
 /** The components of a tuple value (`[int32 length][bytes]` each), checked against the columns. */

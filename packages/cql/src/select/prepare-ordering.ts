@@ -1,5 +1,5 @@
 import type { Ordering } from '../parser/ast-dml';
-import type { SelectRestrictions } from './restriction-types';
+import type { SelectRestrictions, ValueSource } from './restriction-types';
 import { invalidRequest } from './select-errors';
 import { quoteName } from './select-table';
 import type { SelectTable } from './select-table';
@@ -14,11 +14,17 @@ export function prepareOrdering(table: SelectTable, orderBy: readonly Ordering[]
   if (orderBy.length === 0) return { reversed: false, postOrdering: false };
   let reversed: boolean | undefined;
   let lastPosition = -1;
+  const fixed = eqRestrictedClustering(restrictions);
   for (const o of orderBy) {
     const column = table.find(o.column);
     if (column === undefined) throw invalidRequest(`Order by on unknown column ${quoteName(o.column)}`);
     if (column.kind !== 'clustering') throw invalidRequest(`Order by is currently only supported on the clustered columns of the PRIMARY KEY, got ${quoteName(column.name)}`);
     if (column.position <= lastPosition) throw invalidRequest('Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY');
+    for (let p = lastPosition + 1; p < column.position; p++) {
+      if (!fixed.has(p)) {
+        throw invalidRequest(`Unsupported order by relation - column ${quoteName(table.clustering[p]!.name)} doesn't have an ordering or EQ relation.`);
+      }
+    }
     lastPosition = column.position;
     const r = (o.order === 'desc') !== column.reversed;
     if (reversed !== undefined && r !== reversed) throw invalidRequest('Unsupported order by relation');
@@ -28,6 +34,16 @@ export function prepareOrdering(table: SelectTable, orderBy: readonly Ordering[]
   if (partition.kind !== 'keys') throw invalidRequest('ORDER BY is only supported when the partition key is restricted by an EQ or an IN.');
   const postOrdering = partition.columns.some((s) => s.kind === 'in');
   return { reversed: reversed ?? false, postOrdering };
+}
+
+/** Positions of the clustering columns restricted to one value by `=` or `IN (x)` (ORDER BY may skip them). */
+function eqRestrictedClustering(restrictions: SelectRestrictions): Set<number> {
+  const out = new Set<number>();
+  const c = restrictions.clustering;
+  const one = (s: ValueSource): boolean => s.kind === 'eq' || s.single === true;
+  if (c.kind === 'single') c.prefix.forEach((s, i) => one(s) && out.add(i));
+  if (c.kind === 'multiPoints' && one(c.source)) c.columns.forEach((col) => out.add(col.position));
+  return out;
 }
 
 /**

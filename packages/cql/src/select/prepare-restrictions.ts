@@ -10,6 +10,8 @@ import { quoteName } from './select-table';
 import type { SelectColumn, SelectTable } from './select-table';
 import type { ClusteringRestriction, PartitionRestriction, RowFilter, SelectRestrictions, SliceBound, ValueSource } from './restriction-types';
 import { prepareMultiColumn } from './prepare-multi-column';
+import { isTokenCall, prepareTokenTerm } from './token-term';
+import { subscriptText } from './element-selectors';
 import type { MultiRelation } from './prepare-multi-column';
 
 /** What preparing restrictions needs besides the relations. */
@@ -26,13 +28,18 @@ type ColumnRelation =
   | { readonly kind: 'in'; readonly source: ValueSource }
   | { readonly kind: 'slice'; readonly operator: '<' | '<=' | '>' | '>='; readonly term: PreparedTerm };
 
+/** True for a literal `IN (x)` list of exactly one value. */
+function isSingleValue(values: InValues): boolean {
+  return values.kind === 'inList' && values.terms.length === 1;
+}
+
 /** The receiver of a value compared with `column`. */
 export function columnReceiver(table: SelectTable, name: string, type: CqlType): TermReceiver {
   return { keyspace: table.keyspace, table: table.name, name, type };
 }
 
 function prepareIn(ctx: RestrictionContext, column: SelectColumn, values: InValues): ValueSource {
-  return { kind: 'in', values: ctx.terms.prepareInValues(values, columnReceiver(ctx.table, column.name, column.type), ctx.scope) };
+  return { kind: 'in', values: ctx.terms.prepareInValues(values, columnReceiver(ctx.table, column.name, column.type), ctx.scope), single: isSingleValue(values) };
 }
 
 function prepareValue(ctx: RestrictionContext, column: SelectColumn, term: Term): PreparedTerm {
@@ -85,6 +92,33 @@ function addColumnRelation(c: Collected, column: SelectColumn, relation: ColumnR
   else list.push(relation);
 }
 
+function containsDuration(t: CqlType): boolean {
+  switch (t.kind) {
+    case 'native':
+      return t.name === 'duration';
+    case 'list':
+    case 'set':
+      return containsDuration(t.element);
+    case 'map':
+      return containsDuration(t.key) || containsDuration(t.value);
+    case 'tuple':
+      return t.elements.some(containsDuration);
+    case 'udt':
+      return t.fields.some((f) => containsDuration(f.type));
+    case 'reversed':
+      return containsDuration(t.base);
+  }
+}
+
+/** Durations have no order (Cassandra's "Slice restrictions are not supported on duration columns"). */
+function checkNoDurationSlice(column: SelectColumn): void {
+  const t = column.type;
+  if (!containsDuration(t)) return;
+  const what =
+    t.kind === 'native' ? 'duration columns' : t.kind === 'tuple' ? 'tuples containing durations' : t.kind === 'udt' ? 'UDTs containing durations' : 'collections containing durations';
+  throw invalidRequest(`Slice restrictions are not supported on ${what}`);
+}
+
 function collectCompare(ctx: RestrictionContext, c: Collected, r: Extract<Relation, { kind: 'compare' }>): void {
   const column = ctx.table.column(r.column);
   const name = quoteName(column.name);
@@ -95,6 +129,7 @@ function collectCompare(ctx: RestrictionContext, c: Collected, r: Extract<Relati
     case '<=':
     case '>':
     case '>=':
+      checkNoDurationSlice(column);
       return addColumnRelation(c, column, { kind: 'slice', operator: r.operator, term: prepareValue(ctx, column, r.value) });
     case '!=':
       throw invalidRequest(`Unsupported "!=" relation: ${name} != <value>`);
@@ -123,6 +158,7 @@ function collectMapElement(ctx: RestrictionContext, c: Collected, r: Extract<Rel
   const column = ctx.table.column(r.column);
   const t = column.type;
   if (t.kind !== 'map') throw invalidRequest(`Column ${quoteName(column.name)} cannot be used as a map`);
+  if (t.frozen) throw invalidRequest(`Map-entry equality predicates on frozen map column ${quoteName(column.name)} are not supported`);
   if (r.operator === '!=') throw invalidRequest(`Unsupported "!=" relation: ${quoteName(column.name)}[<key>] != <value>`);
   const key = ctx.terms.prepareTerm(r.key, columnReceiver(ctx.table, `key(${column.name})`, t.key), ctx.scope);
   const term = ctx.terms.prepareTerm(r.value, columnReceiver(ctx.table, `value(${column.name})`, t.value), ctx.scope);
@@ -148,7 +184,8 @@ function collect(ctx: RestrictionContext, where: readonly Relation[]): Collected
         break;
       case 'token': {
         const receiver = columnReceiver(ctx.table, 'partition key token', nativeType('bigint'));
-        c.token.push({ operator: r.operator, term: ctx.terms.prepareTerm(r.value, receiver, ctx.scope), columns: r.columns });
+        const term = isTokenCall(r.value) ? prepareTokenTerm(r.value, receiver, ctx.table, ctx.scope, ctx.terms) : ctx.terms.prepareTerm(r.value, receiver, ctx.scope);
+        c.token.push({ operator: r.operator, term, columns: r.columns });
         break;
       }
       case 'multiColumn':
@@ -160,15 +197,33 @@ function collect(ctx: RestrictionContext, where: readonly Relation[]): Collected
   return c;
 }
 
+/** A tuple literal must have one element per column (ScyllaDB's message). */
+function checkTupleArity(term: Term, expected: number): void {
+  if (term.kind === 'tuple' && term.elements.length !== expected) {
+    throw invalidRequest(`Expected ${expected} elements in value tuple, but got ${term.elements.length}`);
+  }
+}
+
+/** A tuple value as Cassandra prints it in messages. */
+function tupleText(term: Term): string {
+  return term.kind === 'tuple' ? `(${term.elements.map(subscriptText).join(', ')})` : subscriptText(term);
+}
+
 function prepareMultiRelationTerm(ctx: RestrictionContext, r: Extract<Relation, { kind: 'multiColumn' | 'multiColumnIn' }>): MultiRelation {
   const columns = r.columns.map((n) => ctx.table.column(n));
+  if (r.kind === 'multiColumn' && r.operator === '!=') {
+    throw invalidRequest(`Unsupported "!=" relation: (${columns.map((x) => quoteName(x.name)).join(', ')}) != ${tupleText(r.value)}`);
+  }
   for (const col of columns) {
     if (col.kind !== 'clustering') throw invalidRequest(`Multi-column relations can only be applied to clustering columns but was applied to: ${quoteName(col.name)}`);
   }
   const receiver = columnReceiver(ctx.table, `(${columns.map((x) => x.name).join(',')})`, tupleType(columns.map((x) => x.type)));
-  if (r.kind === 'multiColumnIn') return { columns, operator: 'IN', source: { kind: 'in', values: ctx.terms.prepareInValues(r.values, receiver, ctx.scope) } };
-  if (r.operator === '!=') throw invalidRequest(`Unsupported "!=" relation on (${columns.map((x) => quoteName(x.name)).join(', ')})`);
-  return { columns, operator: r.operator, source: { kind: 'eq', term: ctx.terms.prepareTerm(r.value, receiver, ctx.scope) } };
+  if (r.kind === 'multiColumnIn' && r.values.kind === 'inList') r.values.terms.forEach((t) => checkTupleArity(t, columns.length));
+  if (r.kind === 'multiColumn') checkTupleArity(r.value, columns.length);
+  if (r.kind === 'multiColumnIn') return { columns, operator: 'IN', source: { kind: 'in', values: ctx.terms.prepareInValues(r.values, receiver, ctx.scope), single: isSingleValue(r.values) } };
+  const operator = r.operator;
+  if (operator === '!=') throw new Error('unreachable: != was rejected above');
+  return { columns, operator, source: { kind: 'eq', term: ctx.terms.prepareTerm(r.value, receiver, ctx.scope) } };
 }
 
 /** The token relations as one range; Cassandra's checks on their columns. */
@@ -178,6 +233,7 @@ function prepareToken(ctx: RestrictionContext, c: Collected): PartitionRestricti
   let end: SliceBound | undefined;
   for (const t of c.token) {
     const cols = t.columns.map((n) => ctx.table.column(n).name);
+    if (new Set(cols).size !== cols.length) throw invalidRequest('The token() function contains duplicate partition key components');
     if (cols.length !== pkNames.length || !cols.every((n) => pkNames.includes(n))) {
       throw invalidRequest('The token() function must be applied to all partition key components or none of them');
     }
@@ -207,14 +263,15 @@ function preparePartition(ctx: RestrictionContext, c: Collected, filters: RowFil
   if (restricted.length === 0) return { kind: 'scan' };
   const hasSlice = restricted.some((k) => c.byColumn.get(k)!.some((r) => r.kind === 'slice'));
   if (hasSlice && !ctx.allowFiltering) {
-    throw invalidRequest('Only EQ and IN relation are supported on the partition key (unless you use the token() function or allow filtering)');
+    // ScyllaDB and Cassandra both point at ALLOW FILTERING here (a slice on the key is a filtered scan).
+    throw invalidRequest(REQUIRES_ALLOW_FILTERING_MESSAGE);
   }
   for (const k of restricted) checkColumnRelations(k, c.byColumn.get(k)!);
   if (!hasSlice && restricted.length === pk.length) {
     return { kind: 'keys', columns: pk.map((k) => columnSource(c.byColumn.get(k)![0]!)) };
   }
   if (!ctx.allowFiltering) {
-    throw invalidRequest(`Partition key parts: ${pk.filter((k) => !c.byColumn.has(k)).map((k) => quoteName(k.name)).join(', ')} must be restricted as other parts are`);
+    throw invalidRequest(REQUIRES_ALLOW_FILTERING_MESSAGE);
   }
   for (const k of restricted) asFilters(k, c.byColumn.get(k)!, filters);
   return { kind: 'scan' };
@@ -281,8 +338,19 @@ export function prepareRestrictions(ctx: RestrictionContext, where: readonly Rel
     asFilters(col, relations, filters);
     if (col.kind === 'regular') filtersRegularColumns = true;
   }
-  const needsFiltering = filters.length > 0 || (partition.kind !== 'keys' && clustering.kind !== 'none');
-  if (needsFiltering && !ctx.allowFiltering) throw invalidRequest(REQUIRES_ALLOW_FILTERING_MESSAGE);
+  // Tuple filters implement a mixed-order multi-column slice inside the restricted partitions: no ALLOW FILTERING needed.
+  const needsFiltering = filters.some((f) => f.kind !== 'tuple') || (partition.kind !== 'keys' && clustering.kind !== 'none');
+  if (needsFiltering && !ctx.allowFiltering) {
+    const contains = c.filters.find((f) => (f.kind === 'contains' || f.kind === 'containsKey') && f.column.kind === 'clustering');
+    if (contains !== undefined && contains.kind !== 'tuple') {
+      const sliced = ctx.table.clustering.find((k) => k.position < contains.column.position && (c.byColumn.get(k) ?? []).some((r) => r.kind === 'slice'));
+      if (sliced !== undefined) {
+        throw invalidRequest(`Clustering column "${contains.column.name}" cannot be restricted (preceding column "${sliced.name}" is restricted by a non-EQ relation)`);
+      }
+      throw invalidRequest('Clustering columns can only be restricted with CONTAINS with a secondary index or filtering');
+    }
+    throw invalidRequest(REQUIRES_ALLOW_FILTERING_MESSAGE);
+  }
   return {
     partition,
     clustering,

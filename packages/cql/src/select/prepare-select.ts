@@ -52,16 +52,30 @@ function resolveTable(statement: SelectStatement, scope: TermScope): SelectTable
   return new SelectTable(table);
 }
 
+/**
+ * True when the query reads whole partitions (no clustering restriction, no filter on a
+ * regular column): Cassandra then returns a partition with only static content as one row,
+ * whatever columns are selected (SelectStatement.returnStaticContentOnPartitionWithNoRows).
+ */
+function queriesFullPartitions(restrictions: SelectRestrictions): boolean {
+  return !restrictions.hasClusteringRestrictions && !restrictions.filtersRegularColumns;
+}
+
 function staticRowMode(table: SelectTable, selection: Selection, restrictions: SelectRestrictions, distinct: boolean, wildcard: boolean): StaticRowMode {
   if (distinct) return table.hasStatic ? 'full' : 'none';
-  const needsStatic = (wildcard && table.hasStatic) || selection.selectsStatic || restrictions.filters.some((f) => f.kind !== 'tuple' && f.column.kind === 'static');
+  const needsStatic =
+    (table.hasStatic && (wildcard || queriesFullPartitions(restrictions))) ||
+    selection.selectsStatic ||
+    restrictions.filters.some((f) => f.kind !== 'tuple' && f.column.kind === 'static');
   if (!needsStatic) return 'none';
-  return restrictions.hasClusteringRestrictions || restrictions.filtersRegularColumns ? 'withRows' : 'full';
+  return queriesFullPartitions(restrictions) ? 'full' : 'withRows';
 }
 
 function readColumns(table: SelectTable, selection: Selection, restrictions: SelectRestrictions, wildcard: boolean): string[] | undefined {
   if (wildcard) return undefined;
   const names = new Set(selection.readColumns.map((c) => c.name));
+  // The static row must be read to tell a static-only partition from an empty one.
+  if (table.hasStatic && queriesFullPartitions(restrictions)) for (const c of table.columns) if (c.kind === 'static') names.add(c.name);
   for (const f of restrictions.filters) {
     if (f.kind === 'tuple') continue;
     if (f.column.kind === 'regular' || f.column.kind === 'static') names.add(f.column.name);
@@ -82,14 +96,23 @@ function boundVariables(table: SelectTable, markers: readonly BindMarkerInfo[], 
   });
 }
 
+/** Cassandra's checks of DISTINCT and PER PARTITION LIMIT against aggregation and grouping. */
+function checkLimitCombinations(statement: SelectStatement, table: SelectTable, selection: Selection, groupByColumns: number): void {
+  if (statement.distinct && groupByColumns > table.partitionKey.length) throw invalidRequest('Grouping on clustering columns is not allowed for SELECT DISTINCT queries');
+  if (statement.perPartitionLimit === undefined) return;
+  if (statement.distinct) throw invalidRequest('PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries');
+  if (selection.isAggregate && groupByColumns === 0) throw invalidRequest('PER PARTITION LIMIT is not allowed with aggregate queries.');
+}
+
 /** Builds the once-per-prepare plan of a SELECT. */
 export function planSelect(statement: SelectStatement, scope: TermScope, terms: SelectTermPreparer): SelectPlan {
   const table = resolveTable(statement, scope);
   const restrictions = prepareRestrictions({ table, scope, terms, allowFiltering: statement.allowFiltering }, statement.where);
-  const selection = prepareSelection(table, scope.schema, statement);
-  if (statement.distinct) checkDistinct(table, selection);
+  const selection = prepareSelection(table, { scope, terms }, statement);
+  if (statement.distinct) checkDistinct(table, selection, restrictions.partition.kind === 'keys');
   const { reversed, postOrdering } = prepareOrdering(table, statement.orderBy, restrictions);
   const groupByColumns = prepareGroupBy(table, statement.groupBy);
+  checkLimitCombinations(statement, table, selection, groupByColumns);
   const limitReceiver = (name: string): TermReceiver => ({ keyspace: table.keyspace, table: table.name, name, type: nativeType('int') });
   const limit = statement.limit === undefined ? undefined : terms.prepareTerm(statement.limit, limitReceiver('[limit]'), scope);
   const perPartitionLimit =

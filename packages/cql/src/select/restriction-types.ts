@@ -9,7 +9,10 @@ import type { SelectColumn } from './select-table';
  */
 
 /** The values one column (or one tuple of columns) is restricted to: `= t` or `IN (…)`. */
-export type ValueSource = { readonly kind: 'eq'; readonly term: PreparedTerm } | { readonly kind: 'in'; readonly values: PreparedInValues };
+export type ValueSource =
+  | { readonly kind: 'eq'; readonly term: PreparedTerm }
+  /** `single`: a literal list of one value (`IN (?)`), which ORDER BY treats as `=`. */
+  | { readonly kind: 'in'; readonly values: PreparedInValues; readonly single?: boolean };
 
 /** One side of a slice. */
 export interface SliceBound {

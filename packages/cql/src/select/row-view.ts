@@ -1,4 +1,5 @@
 import type { ResultColumn, ResultElement, ResultPartition, ResultRow } from '@charybdis/storage';
+import type { WireValue } from '../protocol/frame-reader';
 import { splitPartitionKey } from './select-table';
 import type { SelectColumn, SelectTable } from './select-table';
 
@@ -12,6 +13,10 @@ export class RowView {
   readonly values: (Uint8Array | null)[];
   readonly writetimesUs: (bigint | null)[];
   readonly ttlsSeconds: (number | null)[];
+  /** Per non-frozen collection column, its live elements (writetime/ttl of one element). */
+  readonly elements: (readonly ResultElement[] | null)[];
+  /** The execution's bound values (subscripts with bind markers in the selection). */
+  params: readonly WireValue[] = [];
   /** The partition key bytes and token of the row's partition. */
   partitionKey: Uint8Array = new Uint8Array(0);
   token = 0n;
@@ -23,6 +28,7 @@ export class RowView {
     this.values = new Array<Uint8Array | null>(n).fill(null);
     this.writetimesUs = new Array<bigint | null>(n).fill(null);
     this.ttlsSeconds = new Array<number | null>(n).fill(null);
+    this.elements = new Array<readonly ResultElement[] | null>(n).fill(null);
   }
 
   /** Loads the partition key components and the static row (when given). */
@@ -48,6 +54,7 @@ export class RowView {
     this.values[index] = null;
     this.writetimesUs[index] = null;
     this.ttlsSeconds[index] = null;
+    this.elements[index] = null;
   }
 
   private setCells(cells: readonly ResultColumn[]): void {
@@ -68,6 +75,7 @@ export class RowView {
           break;
         case 'collection':
           this.values[i] = serializeMultiCell(column, cell.elements);
+          this.elements[i] = cell.elements;
           this.writetimesUs[i] = null;
           this.ttlsSeconds[i] = null;
           break;

@@ -33,7 +33,7 @@ function bindLimit(term: PreparedTerm | undefined, values: readonly WireValue[],
   if (v === null) throw invalidRequest(`Invalid null value of ${what}`);
   const n = INT.deserialize(v) as number | null;
   if (n === null) throw invalidRequest(`Invalid empty value of ${what}`);
-  if (n <= 0) throw invalidRequest('LIMIT must be strictly positive');
+  if (n <= 0) throw invalidRequest(`${what.toUpperCase()} must be strictly positive`);
   return n;
 }
 
@@ -50,6 +50,7 @@ export class SelectExecution {
     const now = ctx.nowMs;
     this.view = new RowView(plan.table);
     this.view.nowMs = now;
+    this.view.params = values;
     this.filters = plan.restrictions.filters.map((f) => bindFilter(f, values, now));
     this.partitions = bindPartitions(plan.restrictions.partition, plan.table, values, now);
     this.limit = bindLimit(plan.limit, values, now, 'limit');

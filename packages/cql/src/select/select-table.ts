@@ -28,6 +28,10 @@ export class SelectTable {
   readonly partitionKey: readonly SelectColumn[];
   readonly clustering: readonly SelectColumn[];
   readonly clusteringComparator: ClusteringComparator;
+  /** Orders partition key component lists by value (the order of `IN` partitions in results). */
+  readonly partitionKeyComparator: ClusteringComparator;
+  /** `SELECT *` order: partition key, clustering, static, then regular columns (each by name). */
+  readonly wildcardColumns: readonly SelectColumn[];
   readonly hasStatic: boolean;
   private readonly byName: ReadonlyMap<string, SelectColumn>;
 
@@ -44,6 +48,12 @@ export class SelectTable {
     this.partitionKey = this.columns.filter((c) => c.kind === 'partition_key');
     this.clustering = this.columns.filter((c) => c.kind === 'clustering');
     this.clusteringComparator = new ClusteringComparator(metadata.clustering.map((c) => c.type));
+    this.partitionKeyComparator = new ClusteringComparator(metadata.partitionKey.map((c) => c.type));
+    this.wildcardColumns = [
+      ...this.columns.filter((c) => c.kind !== 'regular' && c.kind !== 'static'),
+      ...this.columns.filter((c) => c.kind === 'static'),
+      ...this.columns.filter((c) => c.kind === 'regular'),
+    ];
     this.hasStatic = this.columns.some((c) => c.kind === 'static');
     this.byName = new Map(this.columns.map((c) => [c.name, c]));
   }

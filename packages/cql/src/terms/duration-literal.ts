@@ -43,14 +43,24 @@ const ISO_FORM = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(
 const ISO_WEEK_FORM = /^P(\d+)W$/;
 const ISO_ALTERNATIVE_FORM = /^P(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
+/** The unit form's units, largest first: each may appear once, in this order (Cassandra's Duration.Builder). */
+const UNIT_ORDER: Readonly<Record<string, number>> = { y: 1, mo: 2, w: 3, d: 4, h: 5, m: 6, s: 7, ms: 8, us: 9, µs: 9, ns: 10 };
+const UNIT_NAMES = ['', 'years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds', 'microseconds', 'nanoseconds'];
+
 function parseUnits(body: string, text: string, acc: Accumulator): void {
   UNIT_FORM.lastIndex = 0;
   let pos = 0;
+  let current = 0;
   while (pos < body.length) {
     UNIT_FORM.lastIndex = pos;
     const m = UNIT_FORM.exec(body);
     if (m === null) throw invalidRequest(`Unable to convert '${text}' to a duration`);
-    add(acc, BigInt(m[1]!), m[2]!.toLowerCase(), text);
+    const unit = m[2]!.toLowerCase();
+    const index = UNIT_ORDER[unit] ?? 0;
+    if (index === current) throw invalidRequest(`Invalid duration. The ${UNIT_NAMES[index]} are specified multiple times`);
+    if (index < current) throw invalidRequest(`Invalid duration. The ${UNIT_NAMES[current]} should be after ${UNIT_NAMES[index]}`);
+    current = index;
+    add(acc, BigInt(m[1]!), unit, text);
     pos = UNIT_FORM.lastIndex;
   }
 }

@@ -4,6 +4,7 @@ import type { CqlDecimal, NativeTypeName, ValueCodec } from '@charybdis/schema';
 import type { TermReceiver } from './term-types';
 import { parseDuration } from './duration-literal';
 import { invalidRequest } from './term-errors';
+import { tupleFromString } from './tuple-string';
 import { msToEpochDays, parseDateString, parseTimeString, parseTimestampString, checkNanosOfDay } from './temporal-literals';
 
 /**
@@ -133,6 +134,7 @@ function serializeWith(codec: ValueCodec<unknown>, value: unknown, c: Constant):
  */
 export function nativeConstantBytes(constant: Constant, receiver: TermReceiver): Uint8Array {
   const type = unreversedType(receiver.type);
+  if (type.kind === 'tuple' && constant.type === 'string') return tupleFromString(constant.text, type, receiver, nativeConstantBytes);
   if (type.kind !== 'native' || !constantAccepts(constant.type, type.name)) {
     throw invalidRequest(`Invalid ${KIND_NAMES[constant.type]} constant (${constantText(constant)}) for "${receiver.name}" of type ${cqlTypeToString(type)}`);
   }

@@ -9,6 +9,7 @@ import { serializeCollection, serializeComponents, sortUnique } from './collecti
 import { nativeConstantBytes } from './native-literal';
 import { prepareFunctionCall } from './prepare-function-call';
 import { invalidRequest } from './term-errors';
+import { termText } from './term-text';
 import { resolveRawType, valueCompatible } from './term-type-rules';
 
 export type { TermScope } from './term-scope';
@@ -88,22 +89,37 @@ function literalError(what: string, receiver: TermReceiver): Error {
   return invalidRequest(`Invalid ${what} literal for ${receiver.name} of type ${cqlTypeToString(receiver.type)}`);
 }
 
+/**
+ * Cassandra tests a nested literal's assignability before preparing it: a tuple literal
+ * longer than its tuple type is reported by the enclosing literal ("Invalid set literal
+ * for s: value (1, 2, 3) is not of type frozen<tuple<int, int>>").
+ */
+function checkNestedTuple(term: Term, type: CqlType, message: () => string): void {
+  const t = unreversedType(type);
+  if (term.kind === 'tuple' && t.kind === 'tuple' && term.elements.length > t.elements.length) throw invalidRequest(message());
+}
+
 function prepareList(elements: readonly Term[], receiver: TermReceiver, type: ListType, scope: TermScope): PreparedTerm {
   const r = sub(receiver, `value(${receiver.name})`, type.element);
-  return composite(receiver, elements.map((e) => prepareElement(e, r, scope)), false, (parts) => serializeCollection(parts as Uint8Array[]));
+  const parts = elements.map((e) => prepareElement(e, r, scope, () => `Invalid list literal for ${receiver.name}: value ${termText(e)} is not of type ${cqlTypeToString(type.element)}`));
+  return composite(receiver, parts, false, (bound) => serializeCollection(bound as Uint8Array[]));
 }
 
 function prepareSet(elements: readonly Term[], receiver: TermReceiver, type: SetType, scope: TermScope): PreparedTerm {
   const r = sub(receiver, `value(${receiver.name})`, type.element);
   const codec = codecFor(type.element);
     const cmp = (a: Uint8Array, b: Uint8Array): number => codec.compare(a, b);
-  return composite(receiver, elements.map((e) => prepareElement(e, r, scope)), false, (parts) => serializeCollection(sortUnique([...(parts as Uint8Array[])], cmp)));
+  const parts = elements.map((e) => prepareElement(e, r, scope, () => `Invalid set literal for ${receiver.name}: value ${termText(e)} is not of type ${cqlTypeToString(type.element)}`));
+  return composite(receiver, parts, false, (bound) => serializeCollection(sortUnique([...(bound as Uint8Array[])], cmp)));
 }
 
 function prepareMap(entries: readonly { key: Term; value: Term }[], receiver: TermReceiver, type: MapType, scope: TermScope): PreparedTerm {
   const kr = sub(receiver, `key(${receiver.name})`, type.key);
   const vr = sub(receiver, `value(${receiver.name})`, type.value);
-  const parts = entries.flatMap((e) => [prepareElement(e.key, kr, scope), prepareElement(e.value, vr, scope)]);
+  const parts = entries.flatMap((e) => [
+    prepareElement(e.key, kr, scope, () => `Invalid map literal for ${receiver.name}: key ${termText(e.key)} is not of type ${cqlTypeToString(type.key)}`),
+    prepareElement(e.value, vr, scope, () => `Invalid map literal for ${receiver.name}: value ${termText(e.value)} is not of type ${cqlTypeToString(type.value)}`),
+  ]);
   const codec = codecFor(type.key);
     const cmp = (a: Uint8Array, b: Uint8Array): number => codec.compare(a, b);
   return composite(receiver, parts, false, (flat) => {
@@ -118,7 +134,10 @@ function prepareTuple(elements: readonly Term[], receiver: TermReceiver, type: T
   if (elements.length > type.elements.length) {
     throw invalidRequest(`Invalid tuple literal for ${receiver.name}: too many elements. Type ${cqlTypeToString(type)} expects ${type.elements.length} but got ${elements.length}`);
   }
-  const parts = elements.map((e, i) => prepareTerm(e, sub(receiver, `${receiver.name}[${i}]`, type.elements[i]!), scope));
+  const parts = elements.map((e, i) => {
+    checkNestedTuple(e, type.elements[i]!, () => `Invalid tuple literal for ${receiver.name}: component ${i} is not of type ${cqlTypeToString(type.elements[i]!)}`);
+    return prepareTerm(e, sub(receiver, `${receiver.name}[${i}]`, type.elements[i]!), scope);
+  });
   return composite(receiver, parts, true, serializeComponents);
 }
 
@@ -137,8 +156,9 @@ function prepareUdt(fields: readonly { name: string; value: Term }[], receiver: 
 }
 
 /** A collection element: no null, no unset (checked at bind), anything else as a term. */
-function prepareElement(term: Term, receiver: TermReceiver, scope: TermScope): PreparedTerm {
+function prepareElement(term: Term, receiver: TermReceiver, scope: TermScope, notAssignable: () => string): PreparedTerm {
   if (term.kind === 'null') throw invalidRequest('null is not supported inside collections');
+  checkNestedTuple(term, receiver.type, notAssignable);
   return prepareTerm(term, receiver, scope);
 }
 
@@ -167,6 +187,8 @@ export function prepareTerm(term: Term, receiver: TermReceiver, scope: TermScope
     case 'constant':
       return new ConstantTerm(receiver, nativeConstantBytes(term, receiver));
     case 'null':
+      // Cassandra's NullLiteral is not assignable to a counter (a NULL increment, or a counter compared with NULL).
+      if (type.kind === 'native' && type.name === 'counter') throw invalidRequest('Invalid null value for counter increment/decrement');
       return new ConstantTerm(receiver, null);
     case 'bindMarker':
       return new MarkerTerm(term.name === undefined ? receiver : { ...receiver, name: term.name }, term.index);

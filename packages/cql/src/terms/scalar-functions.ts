@@ -75,10 +75,10 @@ function timeFunctions(): ScalarFunction[] {
   ];
 }
 
-/** blobAsX / XAsBlob for every native type but blob and counter (varchar is text's alias). */
+/** blobAsX / XAsBlob for every native type but blob, counter included (varchar is text's alias). */
 function conversionFunctions(): ScalarFunction[] {
   const out: ScalarFunction[] = [];
-  const names: [string, NativeTypeName][] = NATIVE_TYPE_NAMES.filter((n) => n !== 'blob' && n !== 'counter').map((n) => [n, n]);
+  const names: [string, NativeTypeName][] = NATIVE_TYPE_NAMES.filter((n) => n !== 'blob').map((n) => [n, n]);
   names.push(['varchar', 'text']);
   for (const [alias, type] of names) {
     const codec = codecFor(T(type));

@@ -58,7 +58,7 @@ export function parseTimestampString(text: string): bigint {
 export function parseDateString(text: string): number {
   if (INTEGER_PATTERN.test(text)) {
     const raw = Number(text);
-    if (!Number.isSafeInteger(raw) || raw < 0 || raw > MAX_UNSIGNED_DAYS) throw invalidRequest(`Input date ${text} is out of bounds`);
+    if (!Number.isSafeInteger(raw) || raw < 0 || raw > MAX_UNSIGNED_DAYS) throw invalidRequest(`Unable to make unsigned int (for date) from: '${text}'`);
     return raw - DATE_EPOCH;
   }
   const m = /^(-?\d{1,6})-(\d{1,2})-(\d{1,2})$/.exec(text);

@@ -33,8 +33,9 @@ export function valueCompatible(receiver: CqlType, type: CqlType): boolean {
   if (r.kind !== 'native' || t.kind !== 'native') return false;
   if (r.name === 'blob') return true;
   if (r.name === 'text') return t.name === 'ascii';
-  if (r.name === 'varint') return t.name === 'int' || t.name === 'bigint' || t.name === 'smallint' || t.name === 'tinyint';
+  if (r.name === 'varint') return t.name === 'int' || t.name === 'bigint' || t.name === 'smallint' || t.name === 'tinyint' || t.name === 'timestamp';
   if (r.name === 'bigint') return t.name === 'timestamp';
+  if (r.name === 'timestamp') return t.name === 'bigint';
   return false;
 }
 

@@ -63,8 +63,10 @@ function addColumns(table: TableMetadata, added: readonly ColumnDefinition[]): T
 
 function dropColumns(table: TableMetadata, names: readonly string[], timestampUs: bigint): TableMetadata {
   // system_schema.dropped_columns keeps milliseconds: keep the model at that precision so
-  // that it survives a restart unchanged (Cassandra loses the same microseconds).
-  const droppedAtUs = timestampUs - (((timestampUs % 1000n) + 1000n) % 1000n);
+  // that it survives a restart unchanged. Round up, not down: a write made before the DROP
+  // in the same millisecond must stay dropped (reads ignore the column's cells up to it).
+  const below = ((timestampUs % 1000n) + 1000n) % 1000n;
+  const droppedAtUs = below === 0n ? timestampUs : timestampUs - below + 1000n;
   let columns = table.columns;
   const dropped = new Map(table.droppedColumns.map((d) => [d.name, d]));
   for (const name of names) {

@@ -4,8 +4,12 @@
  * that would make every node slow (Cassandra only warns past 150 tables).
  */
 
-/** Longest keyspace or table name, in characters (Cassandra's SchemaConstants.NAME_LENGTH). */
-export const MAX_IDENTIFIER_LENGTH = 48;
+/**
+ * Longest keyspace or table name, in characters: ScyllaDB's schema::NAME_LENGTH (192, so
+ * that a CDC log table's `<name>_scylla_cdc_log` and the `<name>-<uuid>` data directory
+ * still fit a 255-byte file name); Cassandra 3 had 48, Cassandra 5 allows 222.
+ */
+export const MAX_IDENTIFIER_LENGTH = 192;
 
 /** Longest column, field or type name, in UTF-8 bytes (names are stored as short-length bytes). */
 export const MAX_COLUMN_NAME_BYTES = 65535;

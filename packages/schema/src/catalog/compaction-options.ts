@@ -1,5 +1,5 @@
 import { invalidOption } from './catalog-error-codes';
-import { parseBooleanOption, parseDouble, parseInt32, sortedRecord } from './option-values';
+import { parseDouble, parseInt32, sortedRecord } from './option-values';
 
 const COMPACTION_PACKAGE = 'org.apache.cassandra.db.compaction.';
 
@@ -16,7 +16,7 @@ const COMMON_OPTIONS = [
   'only_purge_repaired_tombstones',
   'provide_overlapping_tombstones',
 ];
-const SIZE_TIERED_OPTIONS = ['min_sstable_size', 'bucket_low', 'bucket_high'];
+const SIZE_TIERED_OPTIONS = ['min_sstable_size', 'bucket_low', 'bucket_high', 'cold_reads_to_omit'];
 
 /** The strategies Cassandra 4.0 ships, with the sub-options each understands. */
 const STRATEGIES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -32,6 +32,7 @@ const STRATEGIES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
       'timestamp_resolution',
       'expired_sstable_check_frequency_seconds',
       'unsafe_aggressive_sstable_expiration',
+      'enable_optimized_twcs_queries',
     ]),
   ],
 ]);
@@ -61,32 +62,57 @@ function subOptionInt(options: ReadonlyMap<string, string>, key: string): number
 function checkThresholds(options: ReadonlyMap<string, string>): void {
   const min = subOptionInt(options, 'min_threshold') ?? 4;
   const max = subOptionInt(options, 'max_threshold') ?? 32;
-  if (min <= 0 || max <= 0) {
-    throw invalidOption(
-      "Disabling compaction by setting compaction thresholds to 0 has been removed, set the compaction option 'enabled' to false instead.",
-    );
+  for (const [key, n] of [['min_threshold', min], ['max_threshold', max]] as const) {
+    if (n < 2) throw invalidOption(`${key} value (${n}) must be bigger or equal to 2`);
   }
-  if (min <= 1) throw invalidOption(`Min compaction threshold cannot be less than 2 (got ${min})`);
   if (min > max) throw invalidOption(`Min compaction threshold (got ${min}) cannot be greater than max compaction threshold (got ${max})`);
 }
 
+/** A sub-option's number as ScyllaDB prints it in errors (`0.0` → `0`). */
+function subOptionDouble(options: ReadonlyMap<string, string>, key: string): number | undefined {
+  const v = options.get(key);
+  return v === undefined ? undefined : parseDouble(`compaction sub-option '${key}'`, v);
+}
+
+const BOOLEAN_SUB_OPTIONS = ['enabled', 'unchecked_tombstone_compaction', 'log_all', 'only_purge_repaired_tombstones', 'single_sstable_uplevel', 'enable_optimized_twcs_queries'];
+
+/** Timestamp resolutions TimeWindowCompactionStrategy accepts (ScyllaDB's). */
+const TIMESTAMP_RESOLUTIONS = ['MICROSECONDS', 'MILLISECONDS'];
+
+/** Checks the value of every sub-option given, worded as ScyllaDB's compaction_strategy_impl. */
 function checkStrategyOptions(shortName: string, options: ReadonlyMap<string, string>): void {
-  for (const key of ['tombstone_threshold', 'bucket_low', 'bucket_high']) {
+  const between01 = (key: string, lowOpen: boolean, highOpen: boolean): void => {
+    const n = subOptionDouble(options, key);
+    if (n !== undefined && ((lowOpen ? n <= 0 : n < 0) || (highOpen ? n >= 1 : n > 1))) throw invalidOption(`${key} value (${n}) must be between 0.0 and 1.0`);
+  };
+  between01('tombstone_threshold', false, false);
+  between01('bucket_low', true, true);
+  between01('cold_reads_to_omit', false, false);
+  const bucketHigh = subOptionDouble(options, 'bucket_high');
+  if (bucketHigh !== undefined && bucketHigh <= 1) throw invalidOption(`bucket_high value (${bucketHigh}) must be greater than 1.0`);
+  const interval = subOptionDouble(options, 'tombstone_compaction_interval');
+  if (interval !== undefined && interval < 0) throw invalidOption(`tombstone_compaction_interval value (${interval * 1000}ms) must be positive`);
+  const minSize = subOptionDouble(options, 'min_sstable_size');
+  if (minSize !== undefined && minSize < 0) throw invalidOption(`min_sstable_size value (${minSize}) must be non negative`);
+  for (const key of BOOLEAN_SUB_OPTIONS) {
     const v = options.get(key);
-    if (v !== undefined && parseDouble(`compaction sub-option '${key}'`, v) < 0) throw invalidOption(`${key} must be greater than 0, but was ${v}`);
+    if (v !== undefined && !['true', 'false'].includes(v.toLowerCase())) throw invalidOption(`${key} value (${v}) must be "true" or "false"`);
   }
-  for (const key of ['enabled', 'unchecked_tombstone_compaction', 'log_all', 'only_purge_repaired_tombstones', 'single_sstable_uplevel']) {
-    const v = options.get(key);
-    if (v !== undefined) parseBooleanOption(`compaction sub-option '${key}'`, v);
+  if (shortName === 'LeveledCompactionStrategy') {
+    for (const key of ['sstable_size_in_mb', 'fanout_size']) {
+      const n = subOptionInt(options, key);
+      if (n !== undefined && n <= 0) throw invalidOption(`${key} must be larger than 0, but was ${n}`);
+    }
   }
-  const positive = shortName === 'LeveledCompactionStrategy' ? ['sstable_size_in_mb', 'fanout_size'] : ['compaction_window_size'];
-  for (const key of positive) {
-    const n = subOptionInt(options, key);
-    if (n !== undefined && n <= 0) throw invalidOption(`${key} must be larger than 0, but was ${n}`);
-  }
+  const windowSize = subOptionInt(options, 'compaction_window_size');
+  if (windowSize !== undefined && windowSize < 1) throw invalidOption(`compaction_window_size value (${windowSize}) must be greater than 1`);
   const unit = options.get('compaction_window_unit');
   if (unit !== undefined && !['MINUTES', 'HOURS', 'DAYS'].includes(unit.toUpperCase())) {
     throw invalidOption(`${unit} is not valid for compaction_window_unit`);
+  }
+  const resolution = options.get('timestamp_resolution');
+  if (resolution !== undefined && !TIMESTAMP_RESOLUTIONS.includes(resolution.toUpperCase())) {
+    throw invalidOption(`Invalid timestamp resolution ${resolution} for timestamp_resolution`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { invalidDefinition, invalidOption } from './catalog-error-codes';
+import { invalidOption } from './catalog-error-codes';
 import { MAX_OPTION_MAP_ENTRIES } from './catalog-limits';
 import { sortedRecord } from './option-values';
 
@@ -28,6 +28,15 @@ export interface ReplicationContext {
   readonly system?: boolean;
 }
 
+/**
+ * The replication factor CREATE KEYSPACE gives every datacenter when NetworkTopologyStrategy
+ * names none (ScyllaDB's and Cassandra 4.1's default_keyspace_rf).
+ */
+export const DEFAULT_KEYSPACE_RF = '1';
+
+/** The strategy CREATE KEYSPACE uses when the replication map has no `class` (ScyllaDB's default). */
+export const DEFAULT_REPLICATION_CLASS = 'NetworkTopologyStrategy';
+
 function fullClassName(name: string): string {
   return name.includes('.') ? name : LOCATOR_PACKAGE + name;
 }
@@ -51,11 +60,15 @@ function simpleStrategy(keyspace: string, options: ReadonlyMap<string, string>):
   return [['replication_factor', checkReplicationFactor(rf)]];
 }
 
-function networkTopologyStrategy(options: ReadonlyMap<string, string>, ctx: ReplicationContext): [string, string][] {
+function networkTopologyStrategy(keyspace: string, options: ReadonlyMap<string, string>, ctx: ReplicationContext): [string, string][] {
   const out = new Map<string, string>();
   for (const [dc, rf] of options) {
     if (dc === 'replication_factor') continue;
     if (dc.length === 0) throw invalidOption('NetworkTopologyStrategy datacenter names must not be empty');
+    // Only the cluster's datacenters may be named (ScyllaDB #7595; option names are case-sensitive).
+    if (ctx.datacenters !== undefined && !ctx.datacenters.includes(dc)) {
+      throw invalidOption(`Unrecognized strategy option {${dc}} passed to ${ReplicationStrategies.NETWORK_TOPOLOGY} for keyspace ${keyspace}`);
+    }
     out.set(dc, checkReplicationFactor(rf));
   }
   const shorthand = options.get('replication_factor');
@@ -86,7 +99,7 @@ export function parseReplication(keyspace: string, options: ReadonlyMap<string, 
       entries = simpleStrategy(keyspace, rest);
       break;
     case ReplicationStrategies.NETWORK_TOPOLOGY:
-      entries = networkTopologyStrategy(rest, ctx);
+      entries = networkTopologyStrategy(keyspace, rest, ctx);
       break;
     case ReplicationStrategies.LOCAL:
     case ReplicationStrategies.EVERYWHERE: {
@@ -102,8 +115,39 @@ export function parseReplication(keyspace: string, options: ReadonlyMap<string, 
   return sortedRecord([['class', cls], ...entries]) as ReplicationParams;
 }
 
-/** Throws SCHEMA_INVALID_DEFINITION when `replication` is missing on CREATE KEYSPACE. */
-export function requireReplication<T>(value: T | undefined): T {
-  if (value === undefined) throw invalidDefinition("Missing mandatory option 'replication'");
-  return value;
+/**
+ * CREATE KEYSPACE's defaults, as ScyllaDB applies them: no `class` means
+ * NetworkTopologyStrategy, and NetworkTopologyStrategy naming no datacenter (and no
+ * `replication_factor`) gives every datacenter {@link DEFAULT_KEYSPACE_RF}. A missing
+ * `replication` property is an empty map.
+ */
+export function withCreateDefaults(options: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  const out = new Map(options);
+  if (!out.has('class')) out.set('class', DEFAULT_REPLICATION_CLASS);
+  if (fullClassName(out.get('class') ?? '') === ReplicationStrategies.NETWORK_TOPOLOGY && out.size === 1) out.set('replication_factor', DEFAULT_KEYSPACE_RF);
+  return out;
+}
+
+/**
+ * The checks ALTER KEYSPACE adds to {@link parseReplication} when the keyspace stays on
+ * NetworkTopologyStrategy (ScyllaDB's rules for keyspaces whose replicas move one step at
+ * a time): at least one datacenter must be named, the `replication_factor` shorthand is
+ * refused (it is ambiguous once datacenters have factors), and no datacenter's factor may
+ * change by more than one.
+ */
+export function checkReplicationAlter(before: ReplicationParams, options: ReadonlyMap<string, string>, after: ReplicationParams): void {
+  if (after.class !== ReplicationStrategies.NETWORK_TOPOLOGY) return;
+  if (options.has('replication_factor')) {
+    throw invalidOption("'replication_factor' tag is not allowed when executing ALTER KEYSPACE with NetworkTopologyStrategy, please list the DCs explicitly");
+  }
+  const dcs = Object.keys(after).filter((k) => k !== 'class');
+  if (dcs.length === 0) throw invalidOption('Configuration for at least one datacenter must be present');
+  if (before.class !== ReplicationStrategies.NETWORK_TOPOLOGY) return;
+  for (const dc of new Set([...dcs, ...Object.keys(before).filter((k) => k !== 'class')])) {
+    const from = Number(before[dc] ?? '0');
+    const to = Number(after[dc] ?? '0');
+    if (Math.abs(to - from) > 1) {
+      throw invalidOption(`Only one DC's RF can be changed at a time and not by more than 1 (datacenter ${dc}: ${from} -> ${to})`);
+    }
+  }
 }

@@ -34,7 +34,13 @@ const TABLE_PARAM_COLUMNS: readonly (readonly [string, string])[] = [
 
 /** Cassandra 4.0's system_schema tables: name, description, layout (SchemaKeyspace). */
 const LAYOUTS: readonly (readonly [string, string, SystemTableLayout])[] = [
-  ['keyspaces', 'keyspace definitions', { partitionKey: [KS], columns: [['durable_writes', 'boolean'], ['replication', TEXT_MAP]] }],
+  // replication_v2 is ScyllaDB's (rack-list replication); drivers and tools read it before
+  // `replication`, and it stays null while replication is numeric per datacenter.
+  [
+    'keyspaces',
+    'keyspace definitions',
+    { partitionKey: [KS], columns: [['durable_writes', 'boolean'], ['replication', TEXT_MAP], ['replication_v2', TEXT_MAP]] },
+  ],
   [
     'tables',
     'table definitions',

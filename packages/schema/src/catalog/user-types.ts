@@ -79,19 +79,24 @@ function addField(def: KeyspaceDefinition, type: UdtType, field: UdtField): UdtT
   if (referencesUserType(field.type, type.keyspace, type.name)) {
     throw invalidDefinition(`Cannot add new field ${field.name} of type ${cqlTypeToString(field.type)} to user type ${display} as it would create a circular reference`);
   }
-  const inKey = def.tables.filter((t) => t.partitionKey.some((c) => referencesUserType(c.type, type.keyspace, type.name)));
-  if (inKey.length > 0) {
-    throw invalidDefinition(
-      `Cannot add new field ${field.name} of type ${cqlTypeToString(field.type)} to user type ${display} as the type is being used in partition key by the following tables: ${inKey.map((t) => `${t.keyspace}.${t.name}`).join(', ')}`,
-    );
-  }
+  checkNotInPartitionKey(def, type, `Cannot add new field ${field.name} of type ${cqlTypeToString(field.type)} to`);
   checkFieldType(field.type);
   if (type.fields.length >= MAX_UDT_FIELDS) throw invalidDefinition(`A user type cannot have more than ${MAX_UDT_FIELDS} fields`);
   return { ...type, fields: [...type.fields, { ...field }] };
 }
 
-function renameFields(type: UdtType, renames: readonly { readonly from: string; readonly to: string }[]): UdtType {
+/** The tables whose partition key uses `type` (directly or nested): ALTER TYPE would change their keys' bytes or names. */
+function checkNotInPartitionKey(def: KeyspaceDefinition, type: UdtType, what: string): void {
+  const inKey = def.tables.filter((t) => t.partitionKey.some((c) => referencesUserType(c.type, type.keyspace, type.name)));
+  if (inKey.length > 0) {
+    const display = cqlTypeToString({ ...type, frozen: false });
+    throw invalidDefinition(`${what} user type ${display} as the type is being used in partition key by the following tables: ${inKey.map((t) => `${t.keyspace}.${t.name}`).join(', ')}`);
+  }
+}
+
+function renameFields(def: KeyspaceDefinition, type: UdtType, renames: readonly { readonly from: string; readonly to: string }[]): UdtType {
   const display = cqlTypeToString({ ...type, frozen: false });
+  checkNotInPartitionKey(def, type, 'Cannot rename fields of');
   const names = type.fields.map((f) => f.name);
   for (const { from, to } of renames) {
     checkIdentifier('Field', to);
@@ -110,11 +115,12 @@ function renameFields(type: UdtType, renames: readonly { readonly from: string; 
 /**
  * ALTER TYPE … ADD / RENAME, then every use of the type in the keyspace (other types,
  * table columns) is updated. ADD is refused when the field would make the type contain
- * itself or the type is in a partition key (it would change the key's bytes).
+ * itself; ADD and RENAME are refused when the type is in a partition key (they would
+ * change the key's bytes or its meaning).
  */
 export function alterUserType(def: KeyspaceDefinition, name: string, change: UserTypeChange): KeyspaceDefinition {
   const type = findType(def, name);
-  const altered = change.kind === 'add' ? addField(def, type, change.field) : renameFields(type, change.renames);
+  const altered = change.kind === 'add' ? addField(def, type, change.field) : renameFields(def, type, change.renames);
   const userTypes = def.keyspace.userTypes.map((t) => (t.name === name ? Object.freeze(altered) : t));
   return withRefreshedTypes({ ...def.keyspace, userTypes }, def.tables);
 }

@@ -80,6 +80,18 @@ export class ByteReader {
 
   /** A zigzag LEB128 varint. */
   svarint(what: string): bigint {
+    // Fast path: up to 7 bytes (49 bits) fit a double exactly, so decode with numbers and
+    // make one bigint (timestamps are small deltas from the update's base timestamp).
+    let n = 0;
+    let scale = 1;
+    const start = this.pos;
+    for (let i = 0; i < 7 && this.pos < this.end; i++) {
+      const b = this.buf[this.pos++]!;
+      n += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return BigInt(n % 2 === 1 ? -(n + 1) / 2 : n / 2);
+      scale *= 0x80;
+    }
+    this.pos = start;
     let u = 0n;
     let shift = 0n;
     for (let i = 0; i < MAX_SVARINT_BYTES; i++) {

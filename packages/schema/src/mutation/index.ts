@@ -35,3 +35,5 @@ export { purgePartitionUpdate, rowHasLiveData } from './purge-partition-update';
 export type { PurgeOptions } from './purge-partition-update';
 export { encodePartitionUpdate, PARTITION_UPDATE_FORMAT_VERSION } from './partition-update-encoder';
 export { decodePartitionUpdate, peekPartitionUpdateTableId } from './partition-update-decoder';
+export type { DecodeOptions } from './partition-update-decoder';
+export { encodedUpdateCovers } from './encoded-update-cover';

@@ -38,6 +38,24 @@ const MIN_CELL_BYTES = 3;
 const MIN_RT_BYTES = 5;
 const MIN_SHARD_BYTES = 18;
 
+/**
+ * The string of a table id's bytes. Consecutive updates almost always belong to one table
+ * (a scan, a compaction, a replay), so the last conversion is remembered, as the encoder
+ * does: a pure memo of a pure function, not state anyone observes.
+ */
+const tableIdMemo = { bytes: Buffer.alloc(16, 0xff), id: uuidBytesToString(Buffer.alloc(16, 0xff)) };
+function tableIdString(bytes: Buffer): string {
+  const memo = tableIdMemo.bytes;
+  for (let i = 0; i < 16; i++) {
+    if (bytes[i] !== memo[i]) {
+      tableIdMemo.id = uuidBytesToString(bytes);
+      tableIdMemo.bytes = Buffer.from(bytes);
+      break;
+    }
+  }
+  return tableIdMemo.id;
+}
+
 class Decoder {
   private base = 0n;
   private columns: ColumnComparators[] = [];
@@ -45,12 +63,18 @@ class Decoder {
   constructor(
     private readonly r: ByteReader,
     private readonly comparators: TableComparators,
+    private readonly copyBytes: boolean,
   ) {}
+
+  /** `view` itself, or a copy of it (see `DecodeOptions.copyBytes`). */
+  private take(view: Buffer): Buffer {
+    return this.copyBytes ? Buffer.from(view) : view;
+  }
 
   decode(): PartitionUpdate {
     const r = this.r;
-    const tableId = uuidBytesToString(r.bytes(16, 'table id'));
-    const partitionKey = Buffer.from(r.lengthPrefixed('partition key'));
+    const tableId = tableIdString(r.bytes(16, 'table id'));
+    const partitionKey = this.take(r.lengthPrefixed('partition key'));
     const token = r.i64('token');
     this.base = r.i64('base timestamp');
     this.readColumnNames();
@@ -87,6 +111,14 @@ class Decoder {
     let previous: string | undefined;
     for (let i = 0; i < n; i++) {
       const raw = r.lengthPrefixed('column name');
+      const known = this.comparators.columnByNameBytes(raw);
+      if (known !== undefined) {
+        // Exactly a column's UTF-8 name: valid UTF-8, in the table; only the order is left to check.
+        if (previous !== undefined && known.name <= previous) throw r.corrupt(`column names out of order (${previous}, ${known.name})`);
+        this.columns.push(known);
+        previous = known.name;
+        continue;
+      }
       const name = raw.toString('utf8');
       if (!Buffer.from(name, 'utf8').equals(raw)) throw r.corrupt('column name is not valid UTF-8');
       if (previous !== undefined && name <= previous) throw r.corrupt(`column names out of order (${previous}, ${name})`);
@@ -124,7 +156,7 @@ class Decoder {
       throw this.r.corrupt(`${what} has ${n} components for ${this.comparators.clustering.size} clustering columns`);
     }
     const out: Buffer[] = [];
-    for (let i = 0; i < n; i++) out.push(Buffer.from(this.r.lengthPrefixed(`${what} component ${i}`)));
+    for (let i = 0; i < n; i++) out.push(this.take(this.r.lengthPrefixed(`${what} component ${i}`)));
     this.comparators.clustering.validate(out, false);
     return out;
   }
@@ -183,7 +215,7 @@ class Decoder {
     const n = r.count('cells', MIN_CELL_BYTES);
     const out: ComplexCell[] = [];
     for (let i = 0; i < n; i++) {
-      const path = Buffer.from(r.lengthPrefixed('cell path'));
+      const path = this.take(r.lengthPrefixed('cell path'));
       spec.validatePath!(path);
       const previous = out[out.length - 1];
       if (previous !== undefined && spec.comparePaths!(previous.path, path) >= 0) throw r.corrupt(`cell paths of ${spec.name} out of order`);
@@ -201,10 +233,10 @@ class Decoder {
       case CellKindByte.Expiring: {
         if (counterColumn) throw r.corrupt(`regular cell in counter column ${spec.name}`);
         const timestampUs = this.timestamp('cell timestamp');
-        if (kind === CellKindByte.Live) return { kind: 'live', timestampUs, value: Buffer.from(r.lengthPrefixed('cell value')) };
+        if (kind === CellKindByte.Live) return { kind: 'live', timestampUs, value: this.take(r.lengthPrefixed('cell value')) };
         const ttlSeconds = this.ttl('cell TTL');
         const localDeletionTimeSeconds = r.uvarint('cell expiry');
-        return { kind: 'expiring', timestampUs, value: Buffer.from(r.lengthPrefixed('cell value')), ttlSeconds, localDeletionTimeSeconds };
+        return { kind: 'expiring', timestampUs, value: this.take(r.lengthPrefixed('cell value')), ttlSeconds, localDeletionTimeSeconds };
       }
       case CellKindByte.Tombstone:
         return { kind: 'tombstone', timestampUs: this.timestamp('cell timestamp'), localDeletionTimeSeconds: r.uvarint('cell local deletion time') };
@@ -240,15 +272,27 @@ class Decoder {
   }
 }
 
+/** Options of {@link decodePartitionUpdate}. */
+export interface DecodeOptions {
+  /**
+   * false: the key, clustering components, cell paths and values are views into the input
+   * instead of copies, so the update keeps the input's memory alive and sees any later
+   * change to it. For callers that own bytes nobody rewrites and drop the update soon (a
+   * compaction merging records of decompressed chunks that are never reused). Default true.
+   */
+  readonly copyBytes?: boolean;
+}
+
 /**
  * Decodes the binary form written by `encodePartitionUpdate`, checking it against the
  * table (`comparators`): column names and kinds, clustering arity and values, row, cell
  * path, range tombstone and counter shard order, value ranges. Any byte string gives
  * either an update or a `SCHEMA_CORRUPT_MUTATION` error saying what is wrong and where —
  * a truncated or padded input, an unknown version, a corrupt length — never a crash and
- * never an allocation larger than the input. Returned byte arrays are copies.
+ * never an allocation larger than the input. Returned byte arrays are copies, unless
+ * `options.copyBytes` is false.
  */
-export function decodePartitionUpdate(bytes: Uint8Array, comparators: TableComparators): PartitionUpdate {
+export function decodePartitionUpdate(bytes: Uint8Array, comparators: TableComparators, options?: DecodeOptions): PartitionUpdate {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const header = new ByteReader(buf);
   const version = header.u8('format version');
@@ -260,7 +304,7 @@ export function decodePartitionUpdate(bytes: Uint8Array, comparators: TableCompa
   const r = new ByteReader(buf, PARTITION_UPDATE_HEADER_BYTES);
   let update: PartitionUpdate;
   try {
-    update = new Decoder(r, comparators).decode();
+    update = new Decoder(r, comparators, options?.copyBytes ?? true).decode();
   } catch (err) {
     if (hasErrorCode(err, MutationErrorCodes.CORRUPT_MUTATION)) throw err;
     // A clustering value or cell path that its type rejects, met while checking order.

@@ -4,12 +4,18 @@ import { codecFor } from '../types/codec-for';
 import { cqlTypeToString, isCounterType, isMultiCellType, nativeType } from '../types/cql-type';
 import { invalidValueError } from '../types/invalid-value-error';
 import type { CqlType } from '../types/cql-type';
+import type { DeletionTime } from './deletion-time';
 import { invalidMutationError } from './invalid-mutation-error';
 
-/** A regular or static column of a table: its name and type. */
+/**
+ * A regular or static column of a table: its name and type, and — for a column dropped by
+ * ALTER TABLE (and possibly re-added since) — the time of its last drop: its cells written
+ * at or before `droppedAtUs` are dead (Cassandra's DroppedColumn).
+ */
 export interface ColumnSpec {
   readonly name: string;
   readonly type: CqlType;
+  readonly droppedAtUs?: bigint;
 }
 
 /**
@@ -68,7 +74,14 @@ function pathValidator(type: CqlType): (path: Uint8Array) => void {
  */
 export class TableComparators {
   readonly clustering: ClusteringComparator;
+  /**
+   * Per column with a `droppedAtUs`, the deletion its drop amounts to (reads treat its
+   * older cells as deleted); null when no column was ever dropped, so reads pay nothing.
+   */
+  readonly droppedColumnDeletions: ReadonlyMap<string, DeletionTime> | null;
   private readonly byName: ReadonlyMap<string, ColumnComparators>;
+  /** The columns by their name's UTF-8 bytes read as latin1 (one char per byte): the decoder's lookup, with no UTF-8 decode. */
+  private readonly byNameBytes: ReadonlyMap<string, ColumnComparators>;
 
   constructor(readonly schema: MutationSchema) {
     this.clustering = new ClusteringComparator(schema.clusteringTypes);
@@ -86,6 +99,12 @@ export class TableComparators {
       });
     }
     this.byName = byName;
+    this.byNameBytes = new Map([...byName.values()].map((c) => [Buffer.from(c.name, 'utf8').toString('latin1'), c]));
+    const drops = new Map<string, DeletionTime>();
+    for (const { name, droppedAtUs } of schema.columns) {
+      if (droppedAtUs !== undefined) drops.set(name, { markedForDeleteAtUs: droppedAtUs, localDeletionTimeSeconds: Number(droppedAtUs / 1_000_000n) });
+    }
+    this.droppedColumnDeletions = drops.size === 0 ? null : drops;
   }
 
   /** The column named `name`; throws `SCHEMA_INVALID_MUTATION` for an unknown column. */
@@ -93,6 +112,14 @@ export class TableComparators {
     const c = this.byName.get(name);
     if (c === undefined) throw invalidMutationError(`unknown column ${name}`);
     return c;
+  }
+
+  /**
+   * The column whose name is exactly the UTF-8 bytes `nameBytes` (so they are valid UTF-8),
+   * or undefined. For decoders, which meet the same few names in every partition.
+   */
+  columnByNameBytes(nameBytes: Buffer): ColumnComparators | undefined {
+    return this.byNameBytes.get(nameBytes.toString('latin1'));
   }
 
   /** True when the table has a column named `name`. */

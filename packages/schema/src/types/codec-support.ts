@@ -16,6 +16,23 @@ export function viewOf(bytes: Uint8Array): DataView {
 }
 
 /**
+ * Numeric order of two signed big-endian two's-complement integers of the same width (the
+ * fixed-size integer types, `timestamp`): the first byte compares signed, the rest
+ * unsigned. No allocation and no bigint: clustering comparators run per row and per stats
+ * update, and a DataView or bigint per compare showed in compaction profiles.
+ */
+export function compareSignedBigEndian(a: Uint8Array, b: Uint8Array): number {
+  const d = (a[0]! ^ 0x80) - (b[0]! ^ 0x80);
+  if (d !== 0) return d < 0 ? -1 : 1;
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
  * Throws unless `bytes` has `size` bytes (or none, when `allowEmpty`), with Cassandra's
  * wording: "expected 4 or 0 bytes, got 3".
  */

@@ -15,11 +15,14 @@ import type { CqlValue, ValueCodec } from './value-codec';
 /** Splits a collection value into its `count * perEntry` element byte strings (views, no copies). */
 export function splitCollection(typeName: string, bytes: Uint8Array, perEntry: 1 | 2): Uint8Array[] {
   const buf = asBuffer(bytes);
-  if (buf.length < 4) throw invalidValueError(typeName, `expected an int32 element count, got ${buf.length} bytes`);
+  const kind = perEntry === 2 ? 'map' : /^(?:frozen<)?set</.test(typeName) ? 'set' : 'list';
+  // Cassandra's wording (CollectionSerializer): drivers and tests match "not enough bytes".
+  if (buf.length < 4) throw invalidValueError(typeName, `Not enough bytes to read a ${kind} (expected an int32 element count, got ${buf.length} bytes)`);
   const count = buf.readInt32BE(0);
+  if (count < 0) throw invalidValueError(typeName, `The data cannot be deserialized as a ${kind} (element count ${count})`);
   // Every element takes at least its 4-byte length, which bounds a hostile count.
-  if (count < 0 || count * perEntry * 4 > buf.length - 4) {
-    throw invalidValueError(typeName, `element count ${count} does not fit in ${buf.length} bytes`);
+  if (count * perEntry * 4 > buf.length - 4) {
+    throw invalidValueError(typeName, `Not enough bytes to read a ${kind} (element count ${count} does not fit in ${buf.length} bytes)`);
   }
   const parts: Uint8Array[] = [];
   let offset = 4;

@@ -175,20 +175,27 @@ class Parser {
         break;
       }
       case 'list': {
-        const element = this.checkNested(this.parseType(inFrozen), inFrozen, 'collection-element');
+        const raw = this.parseType(inFrozen);
+        const element = this.checkNested(raw, inFrozen, 'collection-element', () => `list<${spellWritten(raw)}>`);
         result = listType(element);
         break;
       }
       case 'set': {
-        const element = this.checkNested(this.parseType(inFrozen), inFrozen, 'set-element');
+        const raw = this.parseType(inFrozen);
+        const element = this.checkNested(raw, inFrozen, 'set-element', () => `set<${spellWritten(raw)}>`);
         result = setType(element);
+        if (referencesDuration(element)) throw typeError(this.source, `Durations are not allowed inside sets: ${spellNested(result, inFrozen)}`);
         break;
       }
       case 'map': {
-        const key = this.checkNested(this.parseType(inFrozen), inFrozen, 'map-key');
+        const rawKey = this.parseType(inFrozen);
         this.expect(',');
-        const value = this.checkNested(this.parseType(inFrozen), inFrozen, 'collection-element');
+        const rawValue = this.parseType(inFrozen);
+        const outer = (): string => `map<${spellWritten(rawKey)}, ${spellWritten(rawValue)}>`;
+        const key = this.checkNested(rawKey, inFrozen, 'map-key', outer);
+        const value = this.checkNested(rawValue, inFrozen, 'collection-element', outer);
         result = mapType(key, value);
+        if (referencesDuration(key)) throw typeError(this.source, `Durations are not allowed as map keys: ${spellNested(result, inFrozen)}`);
         break;
       }
       case 'tuple': {
@@ -207,23 +214,48 @@ class Parser {
     return result;
   }
 
-  /** CQL's rules for what may appear inside a collection or tuple (CQL3Type.Raw). */
-  private checkNested(type: CqlType, inFrozen: boolean, context: Context): CqlType {
-    const spelled = cqlTypeToString(type);
+  /**
+   * CQL's rules for what may appear inside a collection or tuple (CQL3Type.Raw); messages
+   * name the enclosing collection as written (`outer`), as Cassandra's do.
+   */
+  private checkNested(type: CqlType, inFrozen: boolean, context: Context, outer?: () => string): CqlType {
     if (type.kind === 'native' && type.name === 'counter') {
-      throw typeError(this.source, `counters are not allowed inside ${context === 'tuple-element' ? 'tuples' : 'collections'}: ${spelled}`);
-    }
-    if (referencesDuration(type)) {
-      if (context === 'set-element') throw typeError(this.source, `durations are not allowed inside sets`);
-      if (context === 'map-key') throw typeError(this.source, `durations are not allowed as map keys`);
+      if (context === 'tuple-element') throw typeError(this.source, `Counters are not allowed inside tuples`);
+      throw typeError(this.source, `Counters are not allowed inside collections: ${outer?.() ?? cqlTypeToString(type)}`);
     }
     if (context === 'tuple-element' || inFrozen) return freezeType(type);
     if (isMultiCellType(type)) {
       const what = type.kind === 'udt' ? 'UDTs' : 'collections';
-      throw typeError(this.source, `non-frozen ${what} are not allowed inside collections: ${spelled}`);
+      throw typeError(this.source, `Non-frozen ${what} are not allowed inside collections: ${outer?.() ?? cqlTypeToString(type)}`);
     }
     return type;
   }
+}
+
+/** A type as a user writes it: user types qualified by their keyspace, `frozen<…>` where frozen. */
+function spellWritten(type: CqlType): string {
+  const frozen = (inner: string, isFrozen: boolean): string => (isFrozen ? `frozen<${inner}>` : inner);
+  switch (type.kind) {
+    case 'udt':
+      return frozen(`${type.keyspace}.${type.name}`, type.frozen);
+    case 'list':
+    case 'set':
+      return frozen(`${type.kind}<${spellWritten(type.element)}>`, type.frozen);
+    case 'map':
+      return frozen(`map<${spellWritten(type.key)}, ${spellWritten(type.value)}>`, type.frozen);
+    case 'tuple':
+      return `frozen<tuple<${type.elements.map(spellWritten).join(', ')}>>`;
+    case 'reversed':
+      return spellWritten(type.base);
+    default:
+      return cqlTypeToString(type);
+  }
+}
+
+/** A collection as written: `frozen<…>` when it is inside frozen<> (its own frozen flag is set later). */
+function spellNested(type: CqlType, inFrozen: boolean): string {
+  const spelled = cqlTypeToString(type);
+  return inFrozen && !spelled.startsWith('frozen<') ? `frozen<${spelled}>` : spelled;
 }
 
 /** True when `duration` appears anywhere in the type (Cassandra's referencesDuration). */
@@ -263,7 +295,7 @@ export function parseCqlType(source: string, options: ParseCqlTypeOptions = {}):
   const parser = new Parser(source, tokenize(source), options.resolveUdt);
   const type = parser.parseAll();
   if (hasNestedMultiCell(type) && isMultiCellType(type)) {
-    throw typeError(source, 'non-frozen UDTs with nested non-frozen collections are not supported');
+    throw typeError(source, 'Non-frozen UDTs with nested non-frozen collections are not supported');
   }
   return type;
 }

@@ -1,5 +1,5 @@
 import { nativeType } from './cql-type';
-import { checkFixedLength, compareEmptyFirst, toBigInt, toBigIntInRange, toIntInRange, viewOf } from './codec-support';
+import { checkFixedLength, compareEmptyFirst, compareSignedBigEndian, toBigInt, toBigIntInRange, toIntInRange, viewOf } from './codec-support';
 import { bigintToTwosComplement, twosComplementToBigint } from './twos-complement';
 import type { ValueCodec } from './value-codec';
 
@@ -43,9 +43,7 @@ function fixedIntCodec(
       if (e !== undefined) return e;
       checkFixedLength(name, a, size, false);
       checkFixedLength(name, b, size, false);
-      const x = read(a);
-      const y = read(b);
-      return x < y ? -1 : x > y ? 1 : 0;
+      return compareSignedBigEndian(a, b);
     },
   };
 }
@@ -74,9 +72,7 @@ function int64Codec(name: 'bigint' | 'counter'): ValueCodec<bigint> {
       if (e !== undefined) return e;
       checkFixedLength(name, a, 8, false);
       checkFixedLength(name, b, 8, false);
-      const x = viewOf(a).getBigInt64(0);
-      const y = viewOf(b).getBigInt64(0);
-      return x < y ? -1 : x > y ? 1 : 0;
+      return compareSignedBigEndian(a, b);
     },
   };
 }

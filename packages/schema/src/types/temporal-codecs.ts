@@ -1,5 +1,5 @@
 import { nativeType } from './cql-type';
-import { checkFixedLength, compareEmptyFirst, describeValue, toBigIntInRange, toIntInRange, viewOf } from './codec-support';
+import { checkFixedLength, compareEmptyFirst, compareSignedBigEndian, describeValue, toBigIntInRange, toIntInRange, viewOf } from './codec-support';
 import { compareBytesUnsigned } from './compare-bytes';
 import { invalidValueError } from './invalid-value-error';
 import type { ValueCodec } from './value-codec';
@@ -102,9 +102,7 @@ function timestampCodec(): ValueCodec<Date | bigint | number> {
       if (e !== undefined) return e;
       checkFixedLength('timestamp', a, 8, false);
       checkFixedLength('timestamp', b, 8, false);
-      const x = viewOf(a).getBigInt64(0);
-      const y = viewOf(b).getBigInt64(0);
-      return x < y ? -1 : x > y ? 1 : 0;
+      return compareSignedBigEndian(a, b);
     },
   };
 }

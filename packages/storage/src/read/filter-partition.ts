@@ -64,7 +64,7 @@ function collectRows(update: PartitionUpdate, ranges: readonly number[], limit: 
     const step = reversed ? -1 : 1;
     for (let j = reversed ? hi - 1 : lo; reversed ? j >= lo : j < hi; j += step) {
       const row = rows[j]!;
-      const result = buildResultRow(row, activeDeletion(update, row.clustering, plan.comparators), nowSeconds, plan.columnSet);
+      const result = buildResultRow(row, activeDeletion(update, row.clustering, plan.comparators), nowSeconds, plan.columnSet, plan.comparators.droppedColumnDeletions);
       if (result === null) continue;
       out.push(result);
       if (out.length >= limit) return { rows: out, stopK: k, stopI: j };
@@ -90,7 +90,7 @@ export function filterPartitionWithPlan(update: PartitionUpdate, plan: ReadPlan,
   const staticMode = plan.staticMode;
   let staticRow: ResultRow | null = null;
   if (update.staticRow !== undefined && (staticMode === 'full' || (staticMode === 'withRows' && rows.length > 0))) {
-    staticRow = buildStaticResultRow(update.staticRow, update.partitionDeletion, cmd.nowSeconds, plan.columnSet);
+    staticRow = buildStaticResultRow(update.staticRow, update.partitionDeletion, cmd.nowSeconds, plan.columnSet, plan.comparators.droppedColumnDeletions);
   }
   if (rows.length === 0) {
     // A partition with only static data is one result row, except when a paged read

@@ -55,19 +55,23 @@ function simpleResult(column: string, cell: Cell, nowSeconds: number): ResultCol
 
 /**
  * Appends the selected columns' live data to `out` and returns true when any column
- * (selected or not) has a live cell. `deletion` is the row's effective deletion.
+ * (selected or not) has a live cell. `deletion` is the row's effective deletion; `drops`
+ * (TableComparators.droppedColumnDeletions) adds, per dropped column, its drop.
  */
 export function collectLiveColumns(
   columns: readonly ColumnData[],
-  deletion: DeletionTime | undefined,
+  rowDeletion: DeletionTime | undefined,
   nowSeconds: number,
   columnSet: ReadonlySet<string> | null,
   out: ResultColumn[],
+  drops: ReadonlyMap<string, DeletionTime> | null = null,
 ): boolean {
   let live = false;
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
     const selected = columnSet === null || columnSet.has(c.column);
+    const drop = drops === null ? undefined : drops.get(c.column);
+    const deletion = drop === undefined ? rowDeletion : maxDeletion(rowDeletion, drop);
     if (c.kind === 'simple') {
       if (!isCellLive(c.cell, nowSeconds) || deletionDeletes(deletion, c.cell.timestampUs)) continue;
       live = true;
@@ -93,12 +97,18 @@ export function collectLiveColumns(
  * range tombstone), or null when it has no live data: a row exists when its marker is live
  * or any of its cells is (Cassandra's `Row.hasLiveData`).
  */
-export function buildResultRow(row: Row, active: DeletionTime | undefined, nowSeconds: number, columnSet: ReadonlySet<string> | null): ResultRow | null {
+export function buildResultRow(
+  row: Row,
+  active: DeletionTime | undefined,
+  nowSeconds: number,
+  columnSet: ReadonlySet<string> | null,
+  drops: ReadonlyMap<string, DeletionTime> | null = null,
+): ResultRow | null {
   const effective = row.deletion === undefined ? active : maxDeletion(active, row.deletion);
   const marker = row.marker;
   const markerLive = marker !== undefined && isLivenessLive(marker, nowSeconds) && !deletionDeletes(effective, marker.timestampUs);
   const cells: ResultColumn[] = [];
-  const cellsLive = collectLiveColumns(row.columns, effective, nowSeconds, columnSet, cells);
+  const cellsLive = collectLiveColumns(row.columns, effective, nowSeconds, columnSet, cells, drops);
   return markerLive || cellsLive ? { clustering: row.clustering, cells } : null;
 }
 
@@ -108,7 +118,8 @@ export function buildStaticResultRow(
   partitionDeletion: DeletionTime | undefined,
   nowSeconds: number,
   columnSet: ReadonlySet<string> | null,
+  drops: ReadonlyMap<string, DeletionTime> | null = null,
 ): ResultRow | null {
   const cells: ResultColumn[] = [];
-  return collectLiveColumns(staticRow.columns, partitionDeletion, nowSeconds, columnSet, cells) ? { clustering: STATIC_CLUSTERING, cells } : null;
+  return collectLiveColumns(staticRow.columns, partitionDeletion, nowSeconds, columnSet, cells, drops) ? { clustering: STATIC_CLUSTERING, cells } : null;
 }
