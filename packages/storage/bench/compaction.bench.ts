@@ -6,7 +6,10 @@
 // are shared by all four inputs (each input overwrites them with a later timestamp).
 // Variants: narrow (1 row per partition) and wide (100 rows), each without and with
 // tombstones to purge (every 10th partition of every input has a row deletion a day old,
-// past gc_grace, and nothing outside the compaction holds the keys).
+// past gc_grace, and nothing outside the compaction holds the keys); and narrow_updates:
+// input 1 INSERTs its rows (with a row marker), the later inputs UPDATE them (no marker),
+// so no version of a shared partition covers the others and every shared partition goes
+// through the decode → merge → encode path (the "superseding version" raw copy cannot apply).
 // Reported: MB/s in (Σ inputs' uncompressed bytes / duration) and MB/s out (Σ outputs'),
 // partitions/s in; median of COMPACTION_BENCH_RUNS runs (default 3) over the same inputs.
 // With COMPACTION_BENCH_GENERIC=1 each variant is also compacted through the generic path
@@ -51,10 +54,13 @@ interface Variant {
   readonly name: string;
   readonly rowsPerPartition: number;
   readonly tombstones: boolean;
+  /** Inputs after the first write without row markers (UPDATEs over an INSERT). */
+  readonly updates?: boolean;
 }
 const VARIANTS: readonly Variant[] = [
   { name: 'narrow', rowsPerPartition: 1, tombstones: false },
   { name: 'narrow_tombstones', rowsPerPartition: 1, tombstones: true },
+  { name: 'narrow_updates', rowsPerPartition: 1, tombstones: false, updates: true },
   { name: 'wide', rowsPerPartition: 100, tombstones: false },
   { name: 'wide_tombstones', rowsPerPartition: 100, tombstones: true },
 ];
@@ -80,7 +86,7 @@ async function writeInputs(io: SSTableIo, dir: string, v: Variant, open: (g: num
     const generation = i + 1;
     const writer = await SSTableWriter.create({ directory: dir, generation, comparators: benchComparators, io, expectedPartitions: keys.length, logger: silentLogger });
     for (const k of keys) {
-      const shape = { rowsPerPartition: v.rowsPerPartition, timestampOffsetUs: BigInt(i), deleteFirstRow: v.tombstones && k.id % 10 === 0 };
+      const shape = { rowsPerPartition: v.rowsPerPartition, timestampOffsetUs: BigInt(i), deleteFirstRow: v.tombstones && k.id % 10 === 0, noMarker: v.updates === true && i > 0 };
       await writer.append(benchPartition(k, shape, rng));
     }
     await writer.finish();

@@ -104,6 +104,8 @@ export interface PartitionShape {
   readonly timestampOffsetUs?: bigint;
   /** A row deletion (written a day before now, so past any gc_grace of the benchmark) instead of the first row. */
   readonly deleteFirstRow?: boolean;
+  /** Rows without a row marker, as a CQL UPDATE writes them (an INSERT writes one). */
+  readonly noMarker?: boolean;
 }
 
 /** One partition of the benchmark table: rows ck = 0..n-1, each a marker and a 100-byte random value. */
@@ -117,7 +119,8 @@ export function benchPartition(k: BenchKey, shape: PartitionShape, rng: BenchRng
       continue;
     }
     const value = rng.fill(Buffer.allocUnsafe(BENCH_VALUE_BYTES));
-    rows.push({ clustering, marker: { timestampUs: ts }, columns: [{ kind: 'simple', column: 'v', cell: { kind: 'live', timestampUs: ts, value } }] });
+    const columns: Row['columns'] = [{ kind: 'simple', column: 'v', cell: { kind: 'live', timestampUs: ts, value } }];
+    rows.push(shape.noMarker === true ? { clustering, columns } : { clustering, marker: { timestampUs: ts }, columns });
   }
   return { tableId: BENCH_TABLE_ID, partitionKey: k.key, token: k.token, rows, rangeTombstones: [] };
 }

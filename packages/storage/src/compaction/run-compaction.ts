@@ -8,6 +8,7 @@ import { RawInputCursor, isRawCapable } from './raw-input-cursor';
 import type { RawCapableReader } from './raw-input-cursor';
 import { CompactionErrorCodes } from './compaction-error-codes';
 import { countTombstones } from './count-tombstones';
+import { supersedingVersion } from './superseding-version';
 
 /** What `maxPurgeableTimestamp` returns when no data outside the compaction may hold the key: every tombstone timestamp is below it. */
 export const NO_DATA_OUTSIDE_COMPACTION = (1n << 63n) - 1n;
@@ -203,6 +204,7 @@ class CompactionRun<W extends SSTableWriterApi> {
     const cursors = inputs.map((r, i) => new RawInputCursor(r, i));
     const { nowSeconds, comparators, maxOutputBytes } = this.#o;
     const group: RawInputCursor[] = [];
+    const heads: RawPartition[] = [];
     try {
       for (const c of cursors) await c.start();
       for (;;) {
@@ -222,13 +224,15 @@ class CompactionRun<W extends SSTableWriterApi> {
         this.#checkAborted();
         this.#partitionsIn += group.length;
         let rows: number;
-        if (group.length === 1 && isUnchangedByPurge(min.stats, nowSeconds)) {
+        const unchanged = group.length === 1 ? (isUnchangedByPurge(min.stats, nowSeconds) ? group[0]! : null) : this.#superseding(group, heads);
+        if (unchanged !== null) {
           this.#partitionsMerged++;
+          const raw = unchanged.head!;
           const w = this.#current ?? (this.#current = await this.#createWriter());
-          await (w.appendRaw !== undefined ? w.appendRaw(min) : w.append(group[0]!.reader.decodeRaw(min)));
+          await (w.appendRaw !== undefined ? w.appendRaw(raw) : w.append(unchanged.reader.decodeRaw(raw)));
           this.#partitionsOut++;
           if (w.dataBytesWritten >= maxOutputBytes) await this.#finishCurrent();
-          rows = min.stats.rowCount;
+          rows = raw.stats.rowCount;
         } else {
           const updates = group.map((c) => c.reader.decodeRaw(c.head!));
           const merged = updates.length === 1 ? updates[0]! : mergeManyPartitionUpdates(updates, comparators);
@@ -245,6 +249,18 @@ class CompactionRun<W extends SSTableWriterApi> {
     } finally {
       await Promise.allSettled(cursors.map((c) => c.close()));
     }
+  }
+
+  /**
+   * The input of `group` (several inputs holding one key) whose version the merge and purge
+   * would give back unchanged (`supersedingVersion`: the common overwrite), or null.
+   * `heads` is a scratch array reused across partitions.
+   */
+  #superseding(group: readonly RawInputCursor[], heads: RawPartition[]): RawInputCursor | null {
+    heads.length = 0;
+    for (const c of group) heads.push(c.head!);
+    const winner = supersedingVersion(heads, this.#o.nowSeconds);
+    return winner === null ? null : group[heads.indexOf(winner)]!;
   }
 
   async *#counted(scan: AsyncGenerator<PartitionUpdate, void, undefined>): AsyncGenerator<PartitionUpdate, void, undefined> {

@@ -116,15 +116,16 @@ export async function readSlicedPartition(src: RecordSource, position: number, k
 /**
  * Decodes a whole partition record held in memory (`record`, which starts at `position`
  * of the Data stream of `src.path`), synchronously: the same checks as
- * `readWholePartition`, including the key against `expectKey`.
+ * `readWholePartition`, including the key against `expectKey`. With `copyBytes` false the
+ * update's byte arrays are views into `record`.
  */
-export function decodeWholeRecord(record: Buffer, src: Pick<RecordSource, 'comparators' | 'path'>, position: number, expectKey: Uint8Array): PartitionUpdate {
+export function decodeWholeRecord(record: Buffer, src: Pick<RecordSource, 'comparators' | 'path'>, position: number, expectKey: Uint8Array, copyBytes = true): PartitionUpdate {
   const { kind, bodyLength } = decodeRecordHeader(record, src.path, position);
   if (RECORD_HEADER_BYTES + bodyLength !== record.length) throw sstableCorrupt(src.path, position, `record of ${record.length} bytes says its body is ${bodyLength}`);
-  if (kind === PartitionRecordKind.Small) return decodeRecordUpdate(record.subarray(RECORD_HEADER_BYTES), src.comparators, src.path, position + RECORD_HEADER_BYTES, expectKey);
+  if (kind === PartitionRecordKind.Small) return decodeRecordUpdate(record.subarray(RECORD_HEADER_BYTES), src.comparators, src.path, position + RECORD_HEADER_BYTES, expectKey, copyBytes);
   const { headerLength, blocksLength } = decodeLargePrefix(record.subarray(RECORD_HEADER_BYTES), src.path, position + RECORD_HEADER_BYTES, bodyLength);
   const headerAt = RECORD_HEADER_BYTES + LARGE_RECORD_PREFIX_BYTES;
-  const header = decodeRecordUpdate(record.subarray(headerAt, headerAt + headerLength), src.comparators, src.path, position + headerAt, expectKey);
+  const header = decodeRecordUpdate(record.subarray(headerAt, headerAt + headerLength), src.comparators, src.path, position + headerAt, expectKey, copyBytes);
   const rows: Row[] = [];
   const rts: RangeTombstone[] = [];
   const blocksEnd = headerAt + headerLength + blocksLength;
@@ -132,7 +133,7 @@ export function decodeWholeRecord(record: Buffer, src: Pick<RecordSource, 'compa
     if (at + 5 > blocksEnd) throw sstableCorrupt(src.path, position + at, 'truncated block header');
     const length = 5 + record.readUInt32BE(at + 1);
     if (at + length > blocksEnd) throw sstableCorrupt(src.path, position + at, `block of ${length} bytes overruns the partition's blocks`);
-    appendBlock(decodeRecordUpdate(record.subarray(at, at + length), src.comparators, src.path, position + at, expectKey), src, position + at, rows, rts);
+    appendBlock(decodeRecordUpdate(record.subarray(at, at + length), src.comparators, src.path, position + at, expectKey, copyBytes), src, position + at, rows, rts);
     at += length;
   }
   return withContent(header, rows, rts);

@@ -185,11 +185,11 @@ export function decodeBlockIndex(bytes: Buffer, path: string, position: number, 
   return out;
 }
 
-/** decodePartitionUpdate, with any failure reported as SSTABLE_CORRUPT at `position` of `path`, and the key checked. */
-export function decodeRecordUpdate(bytes: Buffer, comparators: TableComparators, path: string, position: number, expectKey?: Uint8Array): PartitionUpdate {
+/** decodePartitionUpdate (byte arrays copied unless `copyBytes` is false), with any failure reported as SSTABLE_CORRUPT at `position` of `path`, and the key checked. */
+export function decodeRecordUpdate(bytes: Buffer, comparators: TableComparators, path: string, position: number, expectKey?: Uint8Array, copyBytes = true): PartitionUpdate {
   let update: PartitionUpdate;
   try {
-    update = decodePartitionUpdate(bytes, comparators);
+    update = decodePartitionUpdate(bytes, comparators, { copyBytes });
   } catch (err) {
     throw sstableCorrupt(path, position, `undecodable partition data: ${(err as Error).message}`, err);
   }

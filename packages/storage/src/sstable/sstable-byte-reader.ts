@@ -13,6 +13,8 @@ const MAX_UVARINT_BYTES = 8;
  */
 export class SSTableByteReader {
   private pos: number;
+  /** Created on the first i64 (DataView's getBigInt64 is several times faster than Buffer's). */
+  private view: DataView | null = null;
 
   constructor(
     private readonly buf: Buffer,
@@ -62,7 +64,8 @@ export class SSTableByteReader {
 
   i64(what: string): bigint {
     this.need(8, what);
-    const v = this.buf.readBigInt64LE(this.pos);
+    const view = (this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
+    const v = view.getBigInt64(this.pos, true);
     this.pos += 8;
     return v;
   }

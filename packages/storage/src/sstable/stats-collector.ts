@@ -73,8 +73,14 @@ export class StatsCollector {
   }
 }
 
+/** Byte equality with a plain loop: clustering components are short, and Buffer.compare's native call costs more than it saves. */
 function samePrefixBytes(a: ClusteringPrefix, b: ClusteringPrefix): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (Buffer.compare(a[i]!, b[i]!) !== 0) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
   return true;
 }
