@@ -223,7 +223,7 @@ describe('QueryProcessor', () => {
 
   it.each([
     ['SELEC * FROM ks.t', 0x2000],
-    ['CREATE INDEX ON ks.t (v)', 0x2200],
+    ['CREATE INDEX ON ks.t (nope)', 0x2200],
     ["CREATE ROLE r WITH PASSWORD = 'p'", 0x2200],
     ["CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}", 0x2400],
     ['CREATE TABLE ks.u (k int PRIMARY KEY) WITH nope = 1', 0x2000],

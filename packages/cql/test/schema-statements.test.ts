@@ -149,6 +149,26 @@ describe('schema statements through the schema service (3 shards)', () => {
     expect(new Set(stamps).size).toBeGreaterThanOrEqual(4);
   });
 
+  it('CREATE/DROP INDEX announce TABLE UPDATED, persist in system_schema.indexes, and go with their table', async () => {
+    await node.ddl(KS);
+    await node.ddl('CREATE TABLE ks.t (k int, c int, v int, m map<text, int>, PRIMARY KEY (k, c))');
+    expect(await node.ddl('CREATE INDEX ON ks.t (v)', 1)).toEqual({ change: 'UPDATED', target: 'TABLE', keyspace: 'ks', name: 't' });
+    await node.ddl('CREATE INDEX mi ON t (entries(m))', 2, 'ks');
+    expect(await node.ddl('CREATE INDEX IF NOT EXISTS mi ON ks.t (keys(m))')).toBeNull();
+    for (const s of node.services) expect(s.schema.table('ks', 't')!.indexes!.map((i) => [i.name, i.options.target])).toEqual([['mi', 'entries(m)'], ['t_v_idx', 'v']]);
+    expect((await loadSchema(node.data)).table('ks', 't')!.indexes).toEqual(node.services[0]!.schema.table('ks', 't')!.indexes);
+    const taken = await rejection(node.ddl('CREATE INDEX mi ON ks.t (c)'));
+    expect([taken.code, taken.message]).toEqual(['SCHEMA_INVALID_DEFINITION', 'Index mi already exists']);
+    expect((await rejection(node.ddl('ALTER TABLE ks.t DROP v'))).message).toBe('Cannot drop column v because it has dependent secondary indexes (t_v_idx)');
+    expect(await node.ddl('DROP INDEX ks.t_v_idx')).toEqual({ change: 'UPDATED', target: 'TABLE', keyspace: 'ks', name: 't' });
+    expect(await node.ddl('DROP INDEX IF EXISTS ks.t_v_idx')).toBeNull();
+    expect((await rejection(node.ddl('DROP INDEX ks.t_v_idx'))).message).toBe("Index 'ks.t_v_idx' doesn't exist");
+    await node.ddl('DROP TABLE ks.t');
+    await node.ddl('CREATE TABLE ks.t (k int PRIMARY KEY, v int)');
+    expect(node.services[0]!.schema.table('ks', 't')!.indexes).toBeUndefined();
+    expect((await loadSchema(node.data)).version).toBe(node.services[0]!.schema.version);
+  });
+
   it('TRUNCATE reaches every shard', async () => {
     await node.services[2]!.truncate('some-table-id');
     for (const r of node.records) expect(r.truncated).toEqual(['some-table-id']);

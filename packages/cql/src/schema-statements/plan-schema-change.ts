@@ -1,4 +1,5 @@
 import type { Schema } from '@charybdis/schema';
+import { planCreateIndex, planDropIndex } from './index-ddl';
 import { planAlterKeyspace, planCreateKeyspace, planDropKeyspace } from './keyspace-ddl';
 import type { DdlContext, DdlRequest, SchemaChangePlan } from './schema-change-plan';
 import { planAlterTable, planCreateTable, planDropTable } from './table-ddl';
@@ -25,6 +26,8 @@ export function planSchemaChange(schema: Schema, request: DdlRequest, ctx: DdlCo
       return planCreateType(schema, s, ks, ctx);
     case 'alterType':
       return planAlterType(schema, s, ks, ctx);
+    case 'createIndex':
+      return planCreateIndex(schema, s, ks, ctx);
     case 'drop':
       switch (s.target) {
         case 'keyspace':
@@ -33,6 +36,8 @@ export function planSchemaChange(schema: Schema, request: DdlRequest, ctx: DdlCo
           return planDropTable(schema, s.name, s.ifExists, ks, ctx);
         case 'type':
           return planDropType(schema, s.name, s.ifExists, ks, ctx);
+        case 'index':
+          return planDropIndex(schema, s, ks, ctx);
       }
   }
 }

@@ -15,7 +15,7 @@ function plainStatement(statement: Statement, keyspace: string | null, table: st
   return { statementKind: statement.kind, boundVariables: [], partitionKeyBindIndexes: [], resultColumns: null, keyspace, table, execute };
 }
 
-/** True for the DDL the schema service applies (keyspaces, tables, types). */
+/** True for the DDL the schema service applies (keyspaces, tables, types, indexes). */
 export function isDdlStatement(statement: Statement): statement is DdlStatement {
   switch (statement.kind) {
     case 'createKeyspace':
@@ -24,9 +24,10 @@ export function isDdlStatement(statement: Statement): statement is DdlStatement 
     case 'alterTable':
     case 'createType':
     case 'alterType':
+    case 'createIndex':
       return true;
     case 'drop':
-      return statement.target === 'keyspace' || statement.target === 'table' || statement.target === 'type';
+      return statement.target === 'keyspace' || statement.target === 'table' || statement.target === 'type' || statement.target === 'index';
     default:
       return false;
   }
@@ -69,7 +70,6 @@ export function prepareTruncate(statement: TruncateStatement, sessionKeyspace: s
 }
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  createIndex: 'Secondary indexes are not supported yet',
   createMaterializedView: 'Materialized views are not supported yet',
   alterMaterializedView: 'Materialized views are not supported yet',
   createTrigger: 'Triggers are not supported',
@@ -95,8 +95,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 /** The NOT_SUPPORTED error of a statement we parse but do not run (indexes, views, UDFs, auth…). */
 export function unsupportedStatementError(statement: Statement): CharybdisError {
   if (statement.kind === 'drop') {
-    const what = statement.target === 'index' ? 'Secondary indexes' : 'Materialized views';
-    return notSupported(`${what} are not supported yet`);
+    return notSupported('Materialized views are not supported yet');
   }
   return notSupported(UNSUPPORTED[statement.kind] ?? `${statement.kind} statements are not supported yet`);
 }

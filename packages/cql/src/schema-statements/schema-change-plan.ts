@@ -4,6 +4,7 @@ import type {
   AlterKeyspaceStatement,
   AlterTableStatement,
   AlterTypeStatement,
+  CreateIndexStatement,
   CreateKeyspaceStatement,
   CreateTableStatement,
   CreateTypeStatement,
@@ -18,7 +19,8 @@ export type DdlStatement =
   | AlterTableStatement
   | CreateTypeStatement
   | AlterTypeStatement
-  | (DropStatement & { readonly target: 'keyspace' | 'table' | 'type' });
+  | CreateIndexStatement
+  | (DropStatement & { readonly target: 'keyspace' | 'table' | 'type' | 'index' });
 
 /** One DDL to apply: the statement and the keyspace of the session that sent it. Plain data. */
 export interface DdlRequest {

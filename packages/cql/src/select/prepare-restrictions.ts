@@ -1,4 +1,4 @@
-import { nativeType, tupleType } from '@charybdis/schema';
+import { cqlTypeToString, isMultiCellType, nativeType, tupleType } from '@charybdis/schema';
 import type { CqlType } from '@charybdis/schema';
 import type { Term } from '../parser/ast-common';
 import type { CompareOperator, InValues, Relation } from '../parser/ast-dml';
@@ -119,20 +119,30 @@ function checkNoDurationSlice(column: SelectColumn): void {
   throw invalidRequest(`Slice restrictions are not supported on ${what}`);
 }
 
+/** A non-frozen collection has no value to compare as a whole (Cassandra's message). */
+function checkNotMultiCellCollection(column: SelectColumn, operator: string): void {
+  const t = column.type;
+  if ((t.kind === 'list' || t.kind === 'set' || t.kind === 'map') && isMultiCellType(t)) {
+    throw invalidRequest(`Collection column '${column.name}' (${cqlTypeToString(t)}) cannot be restricted by a '${operator}' relation`);
+  }
+}
+
 function collectCompare(ctx: RestrictionContext, c: Collected, r: Extract<Relation, { kind: 'compare' }>): void {
   const column = ctx.table.column(r.column);
   const name = quoteName(column.name);
   switch (r.operator) {
     case '=':
+      checkNotMultiCellCollection(column, r.operator);
       return addColumnRelation(c, column, { kind: 'eq', term: prepareValue(ctx, column, r.value) });
     case '<':
     case '<=':
     case '>':
     case '>=':
       checkNoDurationSlice(column);
+      checkNotMultiCellCollection(column, r.operator);
       return addColumnRelation(c, column, { kind: 'slice', operator: r.operator, term: prepareValue(ctx, column, r.value) });
     case '!=':
-      throw invalidRequest(`Unsupported "!=" relation: ${name} != <value>`);
+      throw invalidRequest(`Unsupported "!=" relation: ${name} != ${subscriptText(r.value)}`);
     case 'LIKE':
       throw invalidRequest(`LIKE restriction is only supported on properly indexed columns. ${name} LIKE <value> is not valid.`);
     case 'CONTAINS':
@@ -174,6 +184,7 @@ function collect(ctx: RestrictionContext, where: readonly Relation[]): Collected
         break;
       case 'in': {
         const column = ctx.table.column(r.column);
+        checkNotMultiCellCollection(column, 'IN');
         addColumnRelation(c, column, { kind: 'in', source: prepareIn(ctx, column, r.values) });
         break;
       }

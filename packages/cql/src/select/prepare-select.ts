@@ -8,6 +8,7 @@ import type { TermScope } from '../terms';
 import type { TermReceiver } from '../terms/term-types';
 import { jsonFormatterFor, jsonName, jsonString } from '../functions/json-format';
 import { prepareRestrictions } from './prepare-restrictions';
+import { indexAnswersWithoutFiltering } from './index-usage';
 import type { SelectRestrictions } from './restriction-types';
 import { checkDistinct, prepareSelection } from './prepare-selection';
 import type { Selection } from './prepare-selection';
@@ -104,10 +105,21 @@ function checkLimitCombinations(statement: SelectStatement, table: SelectTable, 
   if (selection.isAggregate && groupByColumns === 0) throw invalidRequest('PER PARTITION LIMIT is not allowed with aggregate queries.');
 }
 
+/** DISTINCT reads partitions: only partition key and static columns may be restricted (Cassandra's check). */
+function checkDistinctWhere(table: SelectTable, where: SelectStatement['where']): void {
+  const names = where.flatMap((r) => ('columns' in r ? r.columns : [r.column]));
+  if (names.some((n) => table.find(n)?.kind === 'clustering' || table.find(n)?.kind === 'regular')) {
+    throw invalidRequest('SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or static columns.');
+  }
+}
+
 /** Builds the once-per-prepare plan of a SELECT. */
 export function planSelect(statement: SelectStatement, scope: TermScope, terms: SelectTermPreparer): SelectPlan {
   const table = resolveTable(statement, scope);
-  const restrictions = prepareRestrictions({ table, scope, terms, allowFiltering: statement.allowFiltering }, statement.where);
+  if (statement.distinct) checkDistinctWhere(table, statement.where);
+  // A query an index answers runs as a filtered scan (see index-usage.ts).
+  const allowFiltering = statement.allowFiltering || indexAnswersWithoutFiltering(table, statement.where);
+  const restrictions = prepareRestrictions({ table, scope, terms, allowFiltering }, statement.where);
   const selection = prepareSelection(table, { scope, terms }, statement);
   if (statement.distinct) checkDistinct(table, selection, restrictions.partition.kind === 'keys');
   const { reversed, postOrdering } = prepareOrdering(table, statement.orderBy, restrictions);

@@ -5,6 +5,7 @@ import { MAX_COLUMNS_PER_TABLE } from './catalog-limits';
 import { checkNonFrozenUdtFields } from './create-table-metadata';
 import type { ColumnDefinition } from './create-table-metadata';
 import { expandUserTypes } from './cql-type-walk';
+import { indexTarget } from './index-metadata';
 import type { RawOptions } from './option-values';
 import { checkIdentifier, compareNames } from './schema-names';
 import { allColumns, findColumn, isCounterTable } from './table-metadata';
@@ -77,6 +78,10 @@ function dropColumns(table: TableMetadata, names: readonly string[], timestampUs
     }
     if (column.type.kind === 'udt' && isMultiCellType(column.type)) {
       throw invalidDefinition(`Cannot drop non-frozen column ${name} of user type ${cqlTypeToString(column.type)}`);
+    }
+    const dependent = (table.indexes ?? []).filter((i) => indexTarget(i)?.column === name);
+    if (dependent.length > 0) {
+      throw invalidDefinition(`Cannot drop column ${name} because it has dependent secondary indexes (${dependent.map((i) => i.name).join(', ')})`);
     }
     columns = columns.filter((c) => c !== column);
     dropped.set(name, { name, type: expandUserTypes(column.type), kind: column.kind === 'static' ? 'static' : 'regular', droppedAtUs });

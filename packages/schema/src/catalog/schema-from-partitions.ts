@@ -15,7 +15,7 @@ import { Schema } from './schema';
 import { SYSTEM_SCHEMA_COMPARATORS } from './schema-mutations';
 import { compareNames } from './schema-names';
 import { SYSTEM_SCHEMA_TABLES } from './system-schema-tables';
-import type { ClusteringOrder, ColumnKind, ColumnMetadata, DroppedColumn, TableMetadata } from './table-metadata';
+import type { ClusteringOrder, ColumnKind, ColumnMetadata, DroppedColumn, IndexMetadata, TableMetadata } from './table-metadata';
 import type { TableOptions } from './table-options';
 import type { KeyspaceDefinition } from './user-types';
 
@@ -127,7 +127,18 @@ function columnMetadata(row: DecodedRow, type: CqlType): ColumnMetadata {
   return { name: req(row, 'column_name') as string, type: order === 'DESC' ? reversedType(type) : type, kind: req(row, 'kind') as ColumnKind, position: req(row, 'position') as number, order };
 }
 
-function buildTable(keyspace: string, row: DecodedRow, columnRows: readonly DecodedRow[], droppedRows: readonly DecodedRow[], types: Map<string, UdtType>): TableMetadata {
+function indexMetadata(row: DecodedRow): IndexMetadata {
+  return Object.freeze({ name: req(row, 'index_name') as string, kind: req(row, 'kind') as IndexMetadata['kind'], options: stringRecord(req(row, 'options')) });
+}
+
+function buildTable(
+  keyspace: string,
+  row: DecodedRow,
+  columnRows: readonly DecodedRow[],
+  droppedRows: readonly DecodedRow[],
+  indexRows: readonly DecodedRow[],
+  types: Map<string, UdtType>,
+): TableMetadata {
   const name = req(row, 'table_name') as string;
   const resolve = (n: string): UdtType | undefined => types.get(n);
   const columns = columnRows.map((c) => columnMetadata(c, parseType(req(c, 'type') as string, keyspace, resolve)));
@@ -142,6 +153,7 @@ function buildTable(keyspace: string, row: DecodedRow, columnRows: readonly Deco
       droppedAtUs: BigInt((req(d, 'dropped_time') as Date).getTime()) * 1000n,
     }),
   );
+  const indexes = indexRows.map(indexMetadata).sort((a, b) => compareNames(a.name, b.name));
   return Object.freeze({
     keyspace,
     name,
@@ -151,6 +163,7 @@ function buildTable(keyspace: string, row: DecodedRow, columnRows: readonly Deco
     columns: columns.filter((c) => c.kind === 'regular' || c.kind === 'static').sort((a, b) => compareNames(a.name, b.name)),
     options: tableOptions(row),
     droppedColumns: droppedColumns.sort((a, b) => compareNames(a.name, b.name)),
+    ...(indexes.length > 0 ? { indexes } : {}),
   });
 }
 
@@ -165,7 +178,10 @@ function buildKeyspace(name: string, rows: Map<string, DecodedRow[]>): KeyspaceD
     userTypes: [...types.values()].sort((a, b) => compareNames(a.name, b.name)),
   });
   const of = (table: string, tableName: string): DecodedRow[] => (rows.get(table) ?? []).filter((r) => r.table_name === tableName);
-  const tables = (rows.get('tables') ?? []).map((t) => buildTable(name, t, of('columns', req(t, 'table_name') as string), of('dropped_columns', req(t, 'table_name') as string), types));
+  const tables = (rows.get('tables') ?? []).map((t) => {
+    const tableName = req(t, 'table_name') as string;
+    return buildTable(name, t, of('columns', tableName), of('dropped_columns', tableName), of('indexes', tableName), types);
+  });
   return { keyspace, tables };
 }
 

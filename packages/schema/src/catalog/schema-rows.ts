@@ -88,6 +88,10 @@ function rowImages(def: KeyspaceDefinition): Map<string, RowImage[]> {
       t.droppedColumns.map((d): RowImage => [[t.name, d.name], { dropped_time: d.droppedAtUs / 1000n, kind: d.kind, type: cqlTypeToString(d.type) }]),
     ),
   );
+  out.set(
+    'indexes',
+    def.tables.flatMap((t) => (t.indexes ?? []).map((i): RowImage => [[t.name, i.name], { kind: i.kind, options: recordToMap(i.options) }])),
+  );
   return out;
 }
 

@@ -35,6 +35,19 @@ export interface DroppedColumn {
 }
 
 /**
+ * A secondary index of a table (a row of system_schema.indexes). `kind` is COMPOSITES for
+ * every index CQL creates (KEYS was for COMPACT STORAGE tables), CUSTOM with a
+ * `class_name` option for CREATE CUSTOM INDEX; `options.target` names what is indexed as
+ * Cassandra stores it (`v`, `keys(m)`, `values(m)`, `entries(m)`, `full(f)`). There is no
+ * index data structure yet: a query on an indexed column is a filtered scan (exact, O(data)).
+ */
+export interface IndexMetadata {
+  readonly name: string;
+  readonly kind: 'COMPOSITES' | 'KEYS' | 'CUSTOM';
+  readonly options: Readonly<Record<string, string>>;
+}
+
+/**
  * A table's definition, as plain immutable data. `columns` holds the regular and static
  * columns sorted by name (UTF-8 bytes, Cassandra's order); `droppedColumns` is sorted by
  * name too, so equal definitions are structurally equal.
@@ -49,6 +62,8 @@ export interface TableMetadata {
   readonly columns: readonly ColumnMetadata[];
   readonly options: TableOptions;
   readonly droppedColumns: readonly DroppedColumn[];
+  /** The table's secondary indexes, sorted by name; absent or empty when it has none. */
+  readonly indexes?: readonly IndexMetadata[];
 }
 
 /** Every column of the table: partition key, clustering, then regular and static ones. */
