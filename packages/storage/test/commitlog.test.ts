@@ -124,6 +124,25 @@ describe('Commitlog', () => {
     await backend.close();
   });
 
+  test('periodic mode keeps acknowledging appends while a periodic fdatasync is in progress', async () => {
+    const directory = makeCommitlogTempDir();
+    const backend = new SyncRecordingBackend();
+    const log = await Commitlog.open({ directory, backend, segmentSizeBytes: SEGMENT_BYTES, syncMode: 'periodic', syncPeriodMs: 5, logger: new RecordingLogger() });
+    await log.append(payloadFor(0, 100));
+    backend.holdSyncs = true;
+    await until(() => backend.heldSyncs > 0); // the period came: its fdatasync is now stuck in the "disk"
+    const positions: ReplayPosition[] = [];
+    for (let i = 1; i <= 50; i++) positions.push(await log.append(payloadFor(i, 100))); // not blocked by it
+    expect(positions).toHaveLength(50);
+    expect(backend.heldSyncs).toBeGreaterThan(0);
+    backend.releaseSyncs();
+    await log.sync();
+    await log.close();
+    await backend.close();
+    const { entries } = await replayAll(directory);
+    expect(entries).toHaveLength(51);
+  });
+
   test('a torn tail is skipped with a log line naming file and offset; earlier entries replayed', async () => {
     const directory = makeCommitlogTempDir();
     const positions = await writeEntries(directory, 20, 500);
