@@ -66,7 +66,7 @@ function positionAfter(last: ResultPartition, command: RangeReadCommand): Paging
   let remainingInPartition: number | null = null;
   if (command.perPartitionLimit !== undefined) {
     const resumed = command.pagingState;
-    const sameAsResumed = resumed !== undefined && resumed.token === last.token && Buffer.compare(Buffer.from(resumed.partitionKey), Buffer.from(last.partitionKey)) === 0;
+    const sameAsResumed = resumed !== undefined && comparePartitionPositions(resumed.token, resumed.partitionKey, last.token, last.partitionKey) === 0;
     const base = sameAsResumed && resumed.remainingInPartition !== null ? resumed.remainingInPartition : command.perPartitionLimit;
     remainingInPartition = base - last.rows.length;
     // The per-partition limit is used up: the partition is finished.

@@ -7,6 +7,7 @@ import {
   DEFAULT_GC_GRACE_SECONDS,
   Memtable,
   NO_DATA_OUTSIDE_COMPACTION,
+  compareReplayPositions,
   SSTableReader,
   SSTableWriter,
   listSSTables,
@@ -177,7 +178,7 @@ export class Table {
     let oldest: ReplayPosition | null = this.#replayPin;
     for (const slot of [...this.#flushing, this.#active]) {
       const p = slot.firstPosition;
-      if (p !== null && (oldest === null || p.segmentId < oldest.segmentId || (p.segmentId === oldest.segmentId && p.offset < oldest.offset))) oldest = p;
+      if (p !== null && (oldest === null || compareReplayPositions(p, oldest) < 0)) oldest = p;
     }
     return oldest;
   }
