@@ -80,6 +80,7 @@ export class StorageProxy {
 
   /** Applies several updates (a batch), each on its owner, concurrently; rejects with the first failure. */
   async mutateAll(updates: readonly PartitionUpdate[]): Promise<void> {
+    if (updates.length === 1) return this.mutate(updates[0]!);
     await Promise.all(updates.map((u) => this.mutate(u)));
   }
 

@@ -119,6 +119,12 @@ export function cartesianProduct(perPart: readonly (readonly Uint8Array[])[][], 
   let size = 1;
   for (const vs of perPart) size *= vs.length;
   if (size > MAX_CARTESIAN_PRODUCT_SIZE) throw invalidRequest(`${what} cartesian product size ${size} is greater than maximum ${MAX_CARTESIAN_PRODUCT_SIZE}`);
+  if (size === 1) {
+    // The common case (every part bound to one value): one combination, built without copies of copies.
+    const only: Uint8Array[] = [];
+    for (const vs of perPart) for (const v of vs[0]!) only.push(v);
+    return [only];
+  }
   let out: Uint8Array[][] = [[]];
   for (const vs of perPart) {
     const next: Uint8Array[][] = [];

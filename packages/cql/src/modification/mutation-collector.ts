@@ -12,10 +12,25 @@ import type { CounterTarget } from './counter-updates';
 export class MutationCollector {
   private readonly byPartition = new Map<string, { comparators: TableComparators; parts: PartitionUpdate[] }>();
   private readonly counters: CounterTarget[] = [];
+  /** The first update, kept aside until a second arrives: a single-statement write never builds a partition id. */
+  private first: { update: PartitionUpdate; comparators: TableComparators } | null = null;
 
   /** Adds an update of a table with these comparators. */
   add(update: PartitionUpdate, comparators: TableComparators): void {
-    const id = `${update.tableId}:${Buffer.from(update.partitionKey.buffer, update.partitionKey.byteOffset, update.partitionKey.byteLength).toString('hex')}`;
+    if (this.first === null && this.byPartition.size === 0) {
+      this.first = { update, comparators };
+      return;
+    }
+    if (this.first !== null) {
+      const first = this.first;
+      this.first = null;
+      this.addToMap(first.update, first.comparators);
+    }
+    this.addToMap(update, comparators);
+  }
+
+  private addToMap(update: PartitionUpdate, comparators: TableComparators): void {
+    const id = partitionId(update);
     const entry = this.byPartition.get(id);
     if (entry === undefined) this.byPartition.set(id, { comparators, parts: [update] });
     else entry.parts.push(update);
@@ -29,6 +44,7 @@ export class MutationCollector {
 
   /** The merged, normalized updates (one per partition). */
   merged(): PartitionUpdate[] {
+    if (this.first !== null) return [mergeManyPartitionUpdates([this.first.update], this.first.comparators)];
     const out: PartitionUpdate[] = [];
     for (const { comparators, parts } of this.byPartition.values()) out.push(mergeManyPartitionUpdates(parts, comparators));
     return out;
@@ -55,8 +71,18 @@ export class MutationCollector {
     }
     await counters.withLocks([...byRow.keys()], async () => {
       const written = await Promise.all([...byRow.values()].map((t) => counterUpdate(t, ctx.data, counters.counterId, nowSeconds)));
-      for (const u of written) this.add(u, this.byPartition.get(`${u.tableId}:${Buffer.from(u.partitionKey).toString('hex')}`)!.comparators);
+      for (const u of written) this.add(u, this.comparatorsOf(u));
       await ctx.data.mutateAll(this.merged());
     });
   }
+
+  /** The comparators registered for `update`'s partition (every counter target registered its partition). */
+  private comparatorsOf(update: PartitionUpdate): TableComparators {
+    if (this.first !== null) return this.first.comparators;
+    return this.byPartition.get(partitionId(update))!.comparators;
+  }
+}
+
+function partitionId(update: PartitionUpdate): string {
+  return `${update.tableId}:${Buffer.from(update.partitionKey.buffer, update.partitionKey.byteOffset, update.partitionKey.byteLength).toString('hex')}`;
 }

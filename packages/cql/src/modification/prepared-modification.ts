@@ -55,6 +55,8 @@ export class PreparedModification implements PreparedStatement {
   private readonly uuids = new TimeUuidGenerator();
   private fallbackCounters: CounterLocks | undefined;
   private readonly readsLists: boolean;
+  private readonly staticOps: readonly PreparedOperation[];
+  private readonly rowOps: readonly PreparedOperation[];
 
   constructor(private readonly plan: ModificationPlan) {
     this.statementKind = plan.kind;
@@ -67,6 +69,8 @@ export class PreparedModification implements PreparedStatement {
     this.isCounter = isCounterTable(plan.table);
     this.hasTimestamp = plan.using.timestamp !== undefined;
     this.readsLists = plan.operations.some((o) => o.readsList);
+    this.staticOps = plan.operations.filter((o) => o.column.kind === 'static');
+    this.rowOps = plan.operations.filter((o) => o.column.kind !== 'static');
   }
 
   get tableMetadata(): TableMetadata {
@@ -106,7 +110,9 @@ export class PreparedModification implements PreparedStatement {
       const update =
         plan.kind === 'delete' && plan.operations.length === 0
           ? this.deletion(key, clusterings, values, p)
-          : await this.writes(ctx, key, clusterings, values, p, collector);
+          : this.readsLists
+            ? await this.writes(ctx, key, clusterings, values, p, collector)
+            : this.writesWithoutReads(key, clusterings, values, p, collector);
       collector.add(update, this.comparators);
     }
   }
@@ -123,18 +129,41 @@ export class PreparedModification implements PreparedStatement {
     const plan = this.plan;
     const staticSink: RowSink = { columns: [], counters: [] };
     const rows: Row[] = [];
-    const staticOps = plan.operations.filter((o) => o.column.kind === 'static');
-    const rowOps = plan.operations.filter((o) => o.column.kind !== 'static');
-    await this.applyOps(ctx, key, null, staticOps, values, p, staticSink);
+    await this.applyOps(ctx, key, null, this.staticOps, values, p, staticSink);
     if (!plan.staticOnly) {
       for (const clustering of clusterings) {
         const sink: RowSink = { columns: [], counters: [] };
-        await this.applyOps(ctx, key, clustering, rowOps, values, p, sink);
-        const marker = plan.kind === 'insert' ? markerOf(p) : undefined;
-        rows.push(marker === undefined ? { clustering, columns: sink.columns } : { clustering, marker, columns: sink.columns });
-        if (sink.counters.length > 0) collector.addCounters({ table: plan.table, key, clustering, increments: sink.counters, timestampUs: p.timestampUs }, this.comparators);
+        await this.applyOps(ctx, key, clustering, this.rowOps, values, p, sink);
+        this.addRow(rows, key, clustering, sink, p, collector);
       }
     }
+    return this.partitionUpdate(key, rows, staticSink, p, collector);
+  }
+
+  /** `writes` for statements that read nothing before writing (no list element ops): no awaits. */
+  private writesWithoutReads(key: EncodedPartitionKey, clusterings: readonly ClusteringPrefix[], values: readonly WireValue[], p: WriteParams, collector: MutationCollector): PartitionUpdate {
+    const staticSink: RowSink = { columns: [], counters: [] };
+    const rows: Row[] = [];
+    applyOpsWithoutReads(this.staticOps, values, p, staticSink);
+    if (!this.plan.staticOnly) {
+      for (const clustering of clusterings) {
+        const sink: RowSink = { columns: [], counters: [] };
+        applyOpsWithoutReads(this.rowOps, values, p, sink);
+        this.addRow(rows, key, clustering, sink, p, collector);
+      }
+    }
+    return this.partitionUpdate(key, rows, staticSink, p, collector);
+  }
+
+  private addRow(rows: Row[], key: EncodedPartitionKey, clustering: ClusteringPrefix, sink: RowSink, p: WriteParams, collector: MutationCollector): void {
+    const plan = this.plan;
+    const marker = plan.kind === 'insert' ? markerOf(p) : undefined;
+    rows.push(marker === undefined ? { clustering, columns: sink.columns } : { clustering, marker, columns: sink.columns });
+    if (sink.counters.length > 0) collector.addCounters({ table: plan.table, key, clustering, increments: sink.counters, timestampUs: p.timestampUs }, this.comparators);
+  }
+
+  private partitionUpdate(key: EncodedPartitionKey, rows: Row[], staticSink: RowSink, p: WriteParams, collector: MutationCollector): PartitionUpdate {
+    const plan = this.plan;
     if (staticSink.counters.length > 0) collector.addCounters({ table: plan.table, key, clustering: null, increments: staticSink.counters, timestampUs: p.timestampUs }, this.comparators);
     const update: PartitionUpdate = { tableId: plan.table.id, partitionKey: key.key, token: key.token, rows, rangeTombstones: [] };
     return staticSink.columns.length > 0 ? { ...update, staticRow: { columns: mergeColumns(staticSink.columns) } } : update;
@@ -153,9 +182,7 @@ export class PreparedModification implements PreparedStatement {
     const listColumns = this.readsLists ? ops.filter((o) => o.readsList).map((o) => o.column.name) : [];
     const existing = listColumns.length > 0 ? await readLists(ctx.data, this.plan.table, key, clustering, listColumns, p.nowSeconds) : null;
     for (const op of ops) op.apply(values, p, existing, sink);
-    const merged = mergeColumns(sink.columns);
-    sink.columns.length = 0;
-    sink.columns.push(...merged);
+    normalizeSinkColumns(sink);
   }
 
   /** DELETE without columns: the partition, rows, or clustering ranges. */
@@ -193,6 +220,23 @@ function markerOf(p: WriteParams): Row['marker'] {
 }
 
 /** One ColumnData per column: element writes of one complex column are joined (deletion: the latest). */
+function applyOpsWithoutReads(ops: readonly PreparedOperation[], values: readonly WireValue[], p: WriteParams, sink: RowSink): void {
+  if (ops.length === 0) return;
+  for (const op of ops) op.apply(values, p, null, sink);
+  normalizeSinkColumns(sink);
+}
+
+/** One entry per column in `sink` (operations on the same collection combined); a no-op when the columns are distinct. */
+function normalizeSinkColumns(sink: RowSink): void {
+  const columns = sink.columns;
+  let distinct = true;
+  for (let i = 1; i < columns.length && distinct; i++) for (let j = 0; j < i; j++) if (columns[j]!.column === columns[i]!.column) distinct = false;
+  if (distinct) return;
+  const merged = mergeColumns(columns);
+  columns.length = 0;
+  columns.push(...merged);
+}
+
 function mergeColumns(columns: readonly ColumnData[]): ColumnData[] {
   const byName = new Map<string, ColumnData>();
   for (const c of columns) {

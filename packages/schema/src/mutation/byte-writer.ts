@@ -1,14 +1,29 @@
+/** Zigzag varints of bigints in this range are computed in plain numbers (no BigInt arithmetic). */
+const SAFE_VARINT_MIN = -(2n ** 51n);
+const SAFE_VARINT_MAX = 2n ** 51n;
+/** A buffer larger than this is not kept for the next encode after `reset`. */
+const MAX_RETAINED_BYTES = 64 * 1024;
+
 /**
  * An append-only byte buffer for the mutation codec: fixed-width big-endian integers,
  * LEB128 varints and zigzag varints of bigints. Grows by doubling; `finish()` returns a
- * copy of exactly the bytes written. Owned by one encode call, never shared.
+ * copy of exactly the bytes written, and `reset()` starts over on the same buffer (so an
+ * encoder used for one encode at a time allocates only its result).
  */
 export class ByteWriter {
   private buf: Buffer;
   private length = 0;
+  private readonly initialSizeBytes: number;
 
   constructor(initialSizeBytes = 256) {
-    this.buf = Buffer.allocUnsafe(initialSizeBytes);
+    this.initialSizeBytes = initialSizeBytes;
+    this.buf = Buffer.allocUnsafeSlow(initialSizeBytes);
+  }
+
+  /** Forgets what was written (a buffer grown past 64 KiB is released). */
+  reset(): void {
+    this.length = 0;
+    if (this.buf.length > MAX_RETAINED_BYTES) this.buf = Buffer.allocUnsafeSlow(this.initialSizeBytes);
   }
 
   /** The number of bytes written so far. */
@@ -20,7 +35,7 @@ export class ByteWriter {
     if (this.length + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.length + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
   }
@@ -43,8 +58,19 @@ export class ByteWriter {
 
   i64(v: bigint): void {
     this.reserve(8);
-    this.buf.writeBigInt64BE(v, this.length);
+    this.view().setBigInt64(this.length, v);
     this.length += 8;
+  }
+
+  private dataView: DataView | null = null;
+  private viewOf: Buffer | null = null;
+
+  private view(): DataView {
+    if (this.viewOf !== this.buf) {
+      this.dataView = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+      this.viewOf = this.buf;
+    }
+    return this.dataView!;
   }
 
   /** Unsigned LEB128 of a non-negative safe integer. */
@@ -59,6 +85,11 @@ export class ByteWriter {
 
   /** Zigzag then unsigned LEB128 of any bigint (0, -1, 1, -2 → 0, 1, 2, 3). */
   svarint(v: bigint): void {
+    if (v > SAFE_VARINT_MIN && v < SAFE_VARINT_MAX) {
+      const n = Number(v);
+      this.uvarint(n >= 0 ? n * 2 : -n * 2 - 1);
+      return;
+    }
     let u = v >= 0n ? v << 1n : (-v << 1n) - 1n;
     this.reserve(12);
     while (u >= 0x80n) {

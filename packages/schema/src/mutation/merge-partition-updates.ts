@@ -24,6 +24,12 @@ function checkSamePartition(updates: readonly PartitionUpdate[]): void {
 
 function mergeRows(updates: readonly PartitionUpdate[], comparators: TableComparators): Row[] {
   const clustering = comparators.clustering;
+  if (updates.length === 1 && updates[0]!.rows.length <= 1) {
+    const rows = updates[0]!.rows;
+    if (rows.length === 0) return [];
+    clustering.validate(rows[0]!.clustering, true);
+    return [mergeRowGroup(rows, comparators)];
+  }
   const all = updates.flatMap((u) => u.rows);
   for (const r of all) clustering.validate(r.clustering, true);
   const sorted = all.slice().sort((a, b) => clustering.compare(a.clustering, b.clustering) || ClusteringComparator.compareBytes(a.clustering, b.clustering));

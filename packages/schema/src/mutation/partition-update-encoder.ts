@@ -49,30 +49,34 @@ function checkU32(what: string, v: number): number {
 }
 
 /** The smallest timestamp in the update (checking each), or 0 when it has none: the base of the deltas. */
-function minTimestamp(update: PartitionUpdate): bigint {
-  // A plain loop, not a generator: this runs for every partition flushed or compacted.
-  let min: bigint | undefined;
-  const see = (ts: bigint): void => {
-    checkTimestamp(ts);
-    if (min === undefined || ts < min) min = ts;
-  };
-  const columns = (cols: readonly ColumnData[]): void => {
-    for (const c of cols) {
-      if (c.kind === 'simple') see(c.cell.timestampUs);
-      else {
-        if (c.deletion !== undefined) see(c.deletion.markedForDeleteAtUs);
-        for (const e of c.cells) see(e.cell.timestampUs);
-      }
+// Plain loops without closures: this runs for every write, every partition flushed or compacted.
+function minOf(min: bigint | undefined, ts: bigint): bigint {
+  checkTimestamp(ts);
+  return min === undefined || ts < min ? ts : min;
+}
+
+function minColumnTimestamp(min: bigint | undefined, cols: readonly ColumnData[]): bigint | undefined {
+  for (const c of cols) {
+    if (c.kind === 'simple') min = minOf(min, c.cell.timestampUs);
+    else {
+      if (c.deletion !== undefined) min = minOf(min, c.deletion.markedForDeleteAtUs);
+      for (const e of c.cells) min = minOf(min, e.cell.timestampUs);
     }
-  };
-  if (update.partitionDeletion !== undefined) see(update.partitionDeletion.markedForDeleteAtUs);
-  if (update.staticRow !== undefined) columns(update.staticRow.columns);
-  for (const r of update.rows) {
-    if (r.marker !== undefined) see(r.marker.timestampUs);
-    if (r.deletion !== undefined) see(r.deletion.markedForDeleteAtUs);
-    columns(r.columns);
   }
-  for (const rt of update.rangeTombstones) see(rt.deletion.markedForDeleteAtUs);
+  return min;
+}
+
+/** The smallest timestamp in the update (checking each), or 0 when it has none: the base of the deltas. */
+function minTimestamp(update: PartitionUpdate): bigint {
+  let min: bigint | undefined;
+  if (update.partitionDeletion !== undefined) min = minOf(min, update.partitionDeletion.markedForDeleteAtUs);
+  if (update.staticRow !== undefined) min = minColumnTimestamp(min, update.staticRow.columns);
+  for (const r of update.rows) {
+    if (r.marker !== undefined) min = minOf(min, r.marker.timestampUs);
+    if (r.deletion !== undefined) min = minOf(min, r.deletion.markedForDeleteAtUs);
+    min = minColumnTimestamp(min, r.columns);
+  }
+  for (const rt of update.rangeTombstones) min = minOf(min, rt.deletion.markedForDeleteAtUs);
   return min ?? 0n;
 }
 
@@ -90,19 +94,43 @@ function tableIdBytes(id: string): Buffer {
   return tableIdMemo.bytes;
 }
 
+/** UTF-8 bytes of column names, remembered (a schema has few; bounded anyway). */
+const columnNameBytes = new Map<string, Buffer>();
+const MAX_REMEMBERED_COLUMN_NAMES = 4096;
+function nameBytes(name: string): Buffer {
+  let b = columnNameBytes.get(name);
+  if (b === undefined) {
+    if (columnNameBytes.size >= MAX_REMEMBERED_COLUMN_NAMES) columnNameBytes.clear();
+    b = Buffer.from(name, 'utf8');
+    columnNameBytes.set(name, b);
+  }
+  return b;
+}
+
+function addColumnNames(names: Set<string>, columns: readonly ColumnData[]): void {
+  for (const c of columns) names.add(c.column);
+}
+
+/**
+ * One encode at a time (encoding is synchronous), so one instance serves every call and
+ * keeps its buffer, name set and index between calls: an encode allocates its result.
+ */
 class Encoder {
-  private readonly out = new ByteWriter();
+  private readonly out = new ByteWriter(1024);
   private base = 0n;
   private readonly columnIndex = new Map<string, number>();
+  private readonly names = new Set<string>();
 
   encode(update: PartitionUpdate): Buffer {
+    this.out.reset();
+    this.columnIndex.clear();
+    this.names.clear();
     this.base = minTimestamp(update);
-    const names = new Set<string>();
-    const addNames = (columns: readonly ColumnData[]): void => columns.forEach((c) => names.add(c.column));
-    if (update.staticRow !== undefined) addNames(update.staticRow.columns);
-    update.rows.forEach((r) => addNames(r.columns));
+    const names = this.names;
+    if (update.staticRow !== undefined) addColumnNames(names, update.staticRow.columns);
+    for (const r of update.rows) addColumnNames(names, r.columns);
     const sortedNames = [...names].sort();
-    sortedNames.forEach((name, i) => this.columnIndex.set(name, i));
+    for (let i = 0; i < sortedNames.length; i++) this.columnIndex.set(sortedNames[i]!, i);
 
     const w = this.out;
     w.u8(PARTITION_UPDATE_FORMAT_VERSION);
@@ -112,7 +140,7 @@ class Encoder {
     w.i64(checkTimestamp(update.token));
     w.i64(this.base);
     w.uvarint(sortedNames.length);
-    for (const name of sortedNames) w.lengthPrefixed(Buffer.from(name, 'utf8'));
+    for (const name of sortedNames) w.lengthPrefixed(nameBytes(name));
     w.u8((update.partitionDeletion !== undefined ? PARTITION_FLAG_DELETION : 0) | (update.staticRow !== undefined ? PARTITION_FLAG_STATIC : 0));
     if (update.partitionDeletion !== undefined) this.deletion(update.partitionDeletion);
     if (update.staticRow !== undefined) this.columns(update.staticRow.columns);
@@ -218,6 +246,8 @@ class Encoder {
   }
 }
 
+const encoder = new Encoder();
+
 /**
  * Encodes a normalized partition update (`normalizePartitionUpdate` / merge output) in the
  * version-1 binary form. The decoder checks the normalized form's order invariants, so an
@@ -227,7 +257,7 @@ class Encoder {
  */
 export function encodePartitionUpdate(update: PartitionUpdate): Buffer {
   try {
-    return new Encoder().encode(update);
+    return encoder.encode(update);
   } catch (err) {
     // A malformed UUID string comes from the type layer; report it as what it is here.
     if (hasErrorCode(err, TypeErrorCodes.INVALID_VALUE)) throw invalidMutationError((err as Error).message, err);

@@ -69,6 +69,7 @@ function mergeTwoColumns(a: ColumnData, b: ColumnData): ColumnData {
  * merged. Checks every column against the table (known, single- or multi-cell, counter).
  */
 export function mergeColumnLists(lists: readonly (readonly ColumnData[])[], comparators: TableComparators): ColumnData[] {
+  if (lists.length === 1 && isSortedSimpleList(lists[0]!, comparators)) return lists[0]!.slice();
   const all = lists.flat();
   for (const c of all) checkColumnKind(c, comparators);
   // Array.prototype.sort is stable, so equal names keep their order (irrelevant to the result).
@@ -84,6 +85,16 @@ export function mergeColumnLists(lists: readonly (readonly ColumnData[])[], comp
     const cells = normalizeComplexCells(c.cells, comparators.column(c.column).comparePaths!);
     return c.deletion === undefined ? { kind: 'complex', column: c.column, cells } : { kind: 'complex', column: c.column, deletion: c.deletion, cells };
   });
+}
+
+/** True when `list` is already what merging it alone gives: simple cells only, strictly sorted by column (checked against the table). */
+function isSortedSimpleList(list: readonly ColumnData[], comparators: TableComparators): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.kind !== 'simple' || (i > 0 && !(list[i - 1]!.column < c.column))) return false;
+  }
+  for (const c of list) checkColumnKind(c, comparators);
+  return true;
 }
 
 /**

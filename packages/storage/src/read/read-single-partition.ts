@@ -117,10 +117,26 @@ export async function readSinglePartition(
     throw new CharybdisError(ReadErrorCodes.INVALID_PAGING_STATE, 'Invalid paging state: it belongs to another partition than the one read');
   }
   const noCounts: SSTableReadCounts = { sstablesConsidered: sources.sstables.length, sstablesRead: 0, skippedByBloom: 0, skippedByClustering: 0, skippedByTimestamp: 0 };
-  if (state !== undefined && state.lastClustering === null) return { ...EMPTY_RESULT, ...noCounts, pagingState: null };
+  if (state !== undefined && state.lastClustering === null) return readResult(EMPTY_RESULT, noCounts, null);
   const { update, counts } = await gatherPartition(sources, partitionKey, token, plan, state, options.skipping ?? {});
-  if (update === null) return { ...EMPTY_RESULT, ...counts, pagingState: null };
+  if (update === null) return readResult(EMPTY_RESULT, counts, null);
   const result = filterPartitionWithPlan(update, plan, command.rowLimit, state);
   const pagingState = result.exhausted ? null : pagingStateAfter(partitionKey, token, result, command, state);
-  return { ...result, ...counts, pagingState };
+  return readResult(result, counts, pagingState);
+}
+
+/** One result object of a fixed shape (object spreads here cost an allocation-heavy slow path on every read). */
+function readResult(result: FilterPartitionResult, counts: SSTableReadCounts, pagingState: PagingState | null): SinglePartitionReadResult {
+  return {
+    partition: result.partition,
+    rowsReturned: result.rowsReturned,
+    lastClustering: result.lastClustering,
+    exhausted: result.exhausted,
+    sstablesConsidered: counts.sstablesConsidered,
+    sstablesRead: counts.sstablesRead,
+    skippedByBloom: counts.skippedByBloom,
+    skippedByClustering: counts.skippedByClustering,
+    skippedByTimestamp: counts.skippedByTimestamp,
+    pagingState,
+  };
 }
