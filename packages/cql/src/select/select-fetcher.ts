@@ -26,16 +26,18 @@ export interface FetchedPage {
 }
 
 function command(base: BaseReadCommand, rowLimit: number, storage: FetchPosition['storage']): ReadCommand {
-  const cmd: ReadCommand = {
+  // Optional fields assigned, not spread: this runs for every read, and spreads of
+  // conditional object literals allocate several throwaway objects each.
+  const cmd: { -readonly [K in keyof ReadCommand]: ReadCommand[K] } = {
     slices: base.slices,
     reversed: base.reversed,
     rowLimit,
     nowSeconds: base.nowSeconds,
     staticRow: base.staticRow,
-    ...(base.perPartitionLimit !== undefined ? { perPartitionLimit: base.perPartitionLimit } : {}),
-    ...(base.columns !== undefined ? { columns: base.columns } : {}),
-    ...(storage !== null ? { pagingState: storage } : {}),
   };
+  if (base.perPartitionLimit !== undefined) cmd.perPartitionLimit = base.perPartitionLimit;
+  if (base.columns !== undefined) cmd.columns = base.columns;
+  if (storage !== null) cmd.pagingState = storage;
   return cmd;
 }
 
