@@ -1,6 +1,6 @@
 import { pack, unpack } from 'msgpackr';
 import { hasErrorCode } from '../src/errors';
-import { MetricsRegistry, exponentialBuckets, linearBuckets } from '../src/metrics';
+import { MetricsRegistry, exponentialBuckets, linearBuckets, renderPrometheus } from '../src/metrics';
 import type { HistogramFamilySnapshot, MetricsSnapshot } from '../src/metrics';
 import { ErrorCodes } from '../src/util';
 
@@ -282,5 +282,54 @@ describe('collect()', () => {
     const registry = new MetricsRegistry();
     registry.counter({ name: 'never_total', help: 'h' });
     expect(registry.collect().families[0]).toEqual({ type: 'counter', name: 'never_total', help: 'h', labelNames: [], samples: [{ labelValues: [], value: 0 }] });
+  });
+});
+
+describe('series removal (a dropped table)', () => {
+  test("remove() drops one label set's series from every kind of family; the others stay", () => {
+    const registry = new MetricsRegistry();
+    const labelNames = ['ks', 'table'] as const;
+    const reads = registry.counter({ name: 't_reads_total', help: 'h', labelNames });
+    const bytes = registry.gauge({ name: 't_bytes', help: 'h', labelNames });
+    const lat = registry.histogram({ name: 't_lat_us', help: 'h', labelNames, buckets: [10, 100] });
+    for (const table of ['a', 'b']) {
+      reads.labels({ ks: 'ks', table }).inc();
+      bytes.labels({ ks: 'ks', table }).setCallback(() => 42);
+      lat.labels({ ks: 'ks', table }).observe(5);
+    }
+    for (const family of [reads, bytes, lat]) expect(family.remove({ ks: 'ks', table: 'a' })).toBe(true);
+    const tablesOf = (name: string): string[] =>
+      registry.collect().families.find((f) => f.name === name)!.samples.map((s) => s.labelValues.join('.'));
+    expect(tablesOf('t_reads_total')).toEqual(['ks.b']);
+    expect(tablesOf('t_bytes')).toEqual(['ks.b']);
+    expect(tablesOf('t_lat_us')).toEqual(['ks.b']);
+    expect(renderPrometheus([{ shard: 0, snapshot: registry.collect() }])).not.toContain('table="a"');
+    // A table re-created under the same name starts from zero.
+    expect(reads.labels({ ks: 'ks', table: 'a' }).value).toBe(0);
+    // The unlabeled series of a family without labels cannot be removed (it lives as long as the family).
+    expect(registry.counter({ name: 'plain_total', help: 'h' }).remove({} as never)).toBe(false);
+  });
+});
+
+describe('callback counters', () => {
+  test('read the owner\'s total at collection; inc() on them is INVALID_STATE; a second callback is METRIC_CONFLICT', () => {
+    const registry = new MetricsRegistry();
+    let total = 3;
+    const c = registry.counter({ name: 'owned_total', help: 'h', collect: () => total });
+    expect(c.value).toBe(3);
+    total = 10;
+    const family = registry.collect().families.find((f) => f.name === 'owned_total');
+    expect(family).toMatchObject({ type: 'counter', samples: [{ labelValues: [], value: 10 }] });
+    expect(codeOf(() => c.inc())).toBe(ErrorCodes.INVALID_STATE);
+    expect(codeOf(() => registry.counter({ name: 'owned_total', help: 'h', collect: () => 1 }))).toBe(ErrorCodes.METRIC_CONFLICT);
+    expect(codeOf(() => registry.counter({ name: 'labeled_total', help: 'h', labelNames: ['x'], collect: () => 1 }))).toBe(ErrorCodes.INVALID_ARGUMENT);
+
+    const labeled = registry.counter({ name: 'hits_total', help: 'h', labelNames: ['cache'] });
+    labeled.labels({ cache: 'prepared' }).setCallback(() => 7);
+    expect(registry.collect().families.find((f) => f.name === 'hits_total')!.samples).toEqual([{ labelValues: ['prepared'], value: 7 }]);
+    labeled.labels({ cache: 'prepared' }).setCallback(() => {
+      throw new Error('boom');
+    });
+    expect(codeOf(() => registry.collect())).toBe(ErrorCodes.METRIC_COLLECT_FAILED);
   });
 });

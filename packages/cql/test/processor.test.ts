@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { MetricsRegistry } from '@charybdis/core';
+import type { CounterFamilySnapshot, GaugeFamilySnapshot } from '@charybdis/core';
 import { codecFor, nativeType } from '@charybdis/schema';
 import type { ClientSession } from '../src/execution/execution-types';
 import { QueryProcessor } from '../src/query-processor/query-processor';
@@ -238,8 +240,9 @@ describe('QueryProcessor', () => {
     if (code === 0x2400) expect(r).toMatchObject({ keyspace: 'ks', table: '' });
   });
 
-  it('evicts the least recently used prepared statement past its bound', async () => {
-    const small = new QueryProcessor({ schema: node.services[0]!, data: node.data, preparers, maxPreparedStatements: 2 });
+  it('evicts the least recently used prepared statement past its bound, and its metrics count it', async () => {
+    const registry = new MetricsRegistry();
+    const small = new QueryProcessor({ schema: node.services[0]!, data: node.data, preparers, maxPreparedStatements: 2, metrics: registry });
     const ids: Buffer[] = [];
     for (const q of ['SELECT k FROM ks.t', 'SELECT c FROM ks.t', 'SELECT v FROM ks.t']) {
       const r = result(await small.process({ kind: 'prepare', query: q, keyspace: null, customPayload: null }, session, NOW_MS));
@@ -250,6 +253,16 @@ describe('QueryProcessor', () => {
     const exec = (id: Buffer): Request => ({ kind: 'execute', id, resultMetadataId: null, params: params(), customPayload: null });
     expect(error(await small.process(exec(ids[0]!), session, NOW_MS)).code).toBe(0x2500);
     expect(result(await small.process(exec(ids[2]!), session, NOW_MS)).kind).toBe('rows');
+    const prepared = (name: string): number | undefined => {
+      const family = registry.collect().families.find((f) => f.name === name) as CounterFamilySnapshot | GaugeFamilySnapshot | undefined;
+      return family?.samples.find((x) => x.labelValues[0] === 'prepared')?.value;
+    };
+    expect(prepared('cql_statement_cache_entries')).toBe(2);
+    expect(prepared('cql_statement_cache_bytes')).toBeGreaterThan(0);
+    expect(prepared('cql_statement_cache_evictions_total')).toBe(1);
+    // three first PREPAREs and the EXECUTE of the evicted id missed; the EXECUTE of ids[2] hit
+    expect(prepared('cql_statement_cache_misses_total')).toBe(4);
+    expect(prepared('cql_statement_cache_hits_total')).toBe(1);
   });
 });
 

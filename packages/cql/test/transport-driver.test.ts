@@ -108,6 +108,7 @@ class CountingMetricsDouble implements TransportMetrics {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
   inFlightChanged(): void {}
+  requestCompleted(): void {}
 }
 
 describe('CqlConnection with the real cassandra-driver', () => {

@@ -1,4 +1,4 @@
-import { MetricsRegistry, type Counter, type Gauge } from '@charybdis/core';
+import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '@charybdis/core';
 import { ErrorCode, Opcode } from '../src/protocol/opcodes';
 import { EventBus, type EventSubscriber } from '../src/transport/event-bus';
 import { RegistryTransportMetrics } from '../src/transport/registry-transport-metrics';
@@ -65,6 +65,11 @@ describe('RegistryTransportMetrics', () => {
     expect((registry.get('cql_connections') as Gauge).labels({}).value).toBe(1);
     expect((registry.get('cql_connections_opened_total') as Counter).value).toBe(2);
     expect((registry.get('cql_requests_in_flight') as Gauge).labels({}).value).toBe(1);
+    m.requestCompleted(120);
+    m.requestCompleted(3_000_000);
+    const latency = registry.get('cql_request_latency_us') as Histogram;
+    expect(latency.labels({}).count).toBe(2);
+    expect(latency.labels({}).sum).toBe(3_000_120);
   });
 });
 

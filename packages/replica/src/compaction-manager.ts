@@ -91,8 +91,9 @@ export class CompactionManager {
     this.submit(table);
   }
 
-  /** Drops what the manager knows of a dropped table. */
+  /** Drops what the manager knows of a dropped table, its metric series included. */
   forget(table: Table): void {
+    this.#states.get(table)?.metrics.unregister();
     this.#states.delete(table);
     const i = this.#queue.indexOf(table);
     if (i >= 0) this.#queue.splice(i, 1);
@@ -208,8 +209,8 @@ export class CompactionManager {
         backlogBytes: () => this.#state(table).strategy.backlogBytes(this.#candidates(table)),
       });
       state = { strategy: this.#createStrategy(table), metrics, compacting: new Set(), running: 0, paused: 0, retryAfterMs: 0 };
-      // A table re-created under the same name takes over its series (same labels).
-      if (this.#storage.metrics !== undefined) metrics.register(this.#storage.metrics, table.qualifiedName);
+      // Series are removed at DROP (forget); a table re-created under the same name starts new ones.
+      if (this.#storage.metrics !== undefined) metrics.register(this.#storage.metrics, table.definition.keyspace, table.definition.name);
       this.#states.set(table, state);
     }
     return state;

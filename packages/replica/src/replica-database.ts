@@ -8,6 +8,8 @@ import { CompactionManager } from './compaction-manager';
 import { ReplicaErrorCodes } from './replica-error-codes';
 import type { ShardStorage } from './replica-types';
 import { Table } from './table';
+import { elapsedUs } from './table-metrics';
+import { registerShardReplicaMetrics } from './shard-replica-metrics';
 import type { TableDefinition } from './table-definition';
 import { isValidSnapshotTag } from './table-directories';
 
@@ -62,6 +64,7 @@ export class ReplicaDatabase {
     this.commitlog = commitlog;
     this.#openedAt = commitlog.position;
     this.compactions = new CompactionManager(storage);
+    if (storage.metrics !== undefined) registerShardReplicaMetrics(storage.metrics, this);
   }
 
   static async open(storage: ShardStorage, commitlog: ReplicaCommitlogOptions): Promise<ReplicaDatabase> {
@@ -155,6 +158,7 @@ export class ReplicaDatabase {
     this.#checkRunning();
     const table = this.table(update.tableId);
     if (table.failure !== null) throw table.failure;
+    const startMs = performance.now();
     // Until the memtable holds it, the entry is only in the commitlog: pin its segment (a
     // flush finishing meanwhile must not recycle it).
     const pin = { position: this.commitlog.position };
@@ -162,6 +166,9 @@ export class ReplicaDatabase {
     try {
       const position = await this.commitlog.append(encodePartitionUpdate(update));
       await table.apply(update, position);
+      const metrics = table.metrics;
+      metrics.writes.inc();
+      metrics.writeLatencyUs.observe(elapsedUs(startMs));
     } finally {
       this.#pins.delete(pin);
     }

@@ -32,6 +32,8 @@ export class SSTableSet {
   readonly #logger: SetLogger;
   /** Deletions under way (awaited by `drain`). */
   readonly #deleting = new Set<Promise<void>>();
+  /** Removed from the set but still on disk (leased by a read, or being deleted). */
+  readonly #obsolete = new Set<Entry>();
 
   constructor(logger: SetLogger) {
     this.#logger = logger;
@@ -44,6 +46,27 @@ export class SSTableSet {
   /** The live readers, oldest generation first (no lease: use synchronously). */
   get readers(): SSTableReaderApi[] {
     return [...this.#entries.values()].map((e) => e.reader);
+  }
+
+  /** Bytes on disk of the live SSTables (every component). */
+  get liveBytes(): number {
+    let n = 0;
+    for (const e of this.#entries.values()) n += e.reader.totalSizeBytes;
+    return n;
+  }
+
+  /** Bytes on disk of SSTables removed from the set whose files are not deleted yet. */
+  get obsoleteBytes(): number {
+    let n = 0;
+    for (const e of this.#obsolete) n += e.reader.totalSizeBytes;
+    return n;
+  }
+
+  /** Partitions of the live SSTables (a partition in several counts once per SSTable). */
+  get partitionCount(): number {
+    let n = 0;
+    for (const e of this.#entries.values()) n += e.reader.stats.partitionCount;
+    return n;
   }
 
   has(generation: number): boolean {
@@ -78,6 +101,7 @@ export class SSTableSet {
     for (const e of entries) {
       this.#entries.delete(e!.reader.generation);
       e!.obsolete = true;
+      this.#obsolete.add(e!);
       this.#unref(e!);
     }
   }
@@ -110,7 +134,10 @@ export class SSTableSet {
       .catch((err: unknown) =>
         this.#logger.error({ err, directory: e.reader.directory, generation: e.reader.generation }, 'could not delete an obsolete SSTable (its TOC is already gone, so start-up removes the rest)'),
       )
-      .finally(() => this.#deleting.delete(p));
+      .finally(() => {
+        this.#deleting.delete(p);
+        this.#obsolete.delete(e);
+      });
     this.#deleting.add(p);
   }
 }

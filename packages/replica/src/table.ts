@@ -24,6 +24,7 @@ import { ReplicaErrorCodes } from './replica-error-codes';
 import { IoClasses } from './replica-types';
 import type { ShardStorage } from './replica-types';
 import { SSTableSet } from './sstable-set';
+import { TableMetrics, elapsedUs } from './table-metrics';
 import type { TableDefinition } from './table-definition';
 import { tableDirectories } from './table-directories';
 import type { TableDirectories } from './table-directories';
@@ -87,6 +88,8 @@ export class Table {
   #counters = { flushes: 0, writes: 0, reads: 0 };
   /** Called after every flush and SSTable replacement (commitlog discard, compaction check). */
   onSSTablesChanged: () => void = () => {};
+  /** The table's metrics on this shard (series labeled {ks, table}; removed by `drop`). */
+  readonly metrics: TableMetrics;
 
   private constructor(definition: TableDefinition, storage: ShardStorage, generations: number, truncatedBefore: ReplayPosition | null) {
     this.#definition = definition;
@@ -98,6 +101,15 @@ export class Table {
     this.#nextGeneration = generations + 1;
     this.#truncatedBefore = truncatedBefore;
     this.#active = this.#newMemtable();
+    this.metrics = new TableMetrics(storage.metrics, definition.keyspace, definition.name, {
+      liveSSTables: () => this.#sstables.size,
+      liveDiskBytes: () => this.#sstables.liveBytes,
+      totalDiskBytes: () => this.#sstables.liveBytes + this.#sstables.obsoleteBytes,
+      memtableBytes: () => this.#memtableBytes(),
+      memtablePartitions: () => this.#memtablePartitions(),
+      estimatedPartitions: () => this.#memtablePartitions() + this.#sstables.partitionCount,
+      pendingFlushes: () => this.#flushing.length,
+    });
   }
 
   /**
@@ -155,8 +167,7 @@ export class Table {
     if (this.#active.memtable.partitionCount > 0) {
       this.#flushInBackground();
     } else {
-      this.#active.retire();
-      this.#active = this.#newMemtable();
+      this.#switchMemtable();
     }
   }
 
@@ -231,9 +242,15 @@ export class Table {
   async read(partitionKey: Uint8Array, token: bigint, command: ReadCommand): Promise<SinglePartitionReadResult> {
     this.#checkUsable();
     this.#counters.reads++;
+    const startMs = performance.now();
     const view = this.#view();
     try {
-      return await readSinglePartition({ memtables: view.memtables, sstables: view.sstables }, partitionKey, token, command, this.comparators);
+      const result = await readSinglePartition({ memtables: view.memtables, sstables: view.sstables }, partitionKey, token, command, this.comparators);
+      const metrics = this.metrics;
+      metrics.reads.inc();
+      metrics.sstablesPerRead.observe(result.sstablesRead);
+      metrics.readLatencyUs.observe(elapsedUs(startMs));
+      return result;
     } catch (err) {
       throw this.#noteReadError(err);
     } finally {
@@ -245,6 +262,7 @@ export class Table {
   async readRange(command: RangeReadCommand): Promise<RangeReadResult> {
     this.#checkUsable();
     this.#counters.reads++;
+    this.metrics.rangeScans.inc();
     const view = this.#view();
     try {
       // A resumed page starts its scans at the paging state's token (readRange skips the rest).
@@ -269,6 +287,7 @@ export class Table {
       const slot = this.#active;
       this.#flushing.push(slot);
       this.#active = this.#newMemtable();
+      this.metrics.memtableSwitches.inc();
       // After a failed flush (retried on its own timer) later flushes must still run.
       this.#flushChain = this.#flushChain.catch(() => {}).then(() => this.#flushSlot(slot));
     }
@@ -352,8 +371,7 @@ export class Table {
       this.#truncatedBefore = position;
     }
     for (const slot of this.#flushing.splice(0)) slot.retire();
-    this.#active.retire();
-    this.#active = this.#newMemtable();
+    this.#switchMemtable();
     await this.replaceSSTables(this.#sstables.readers.map((r) => r.generation), []);
     this.#failure = null;
   }
@@ -367,6 +385,7 @@ export class Table {
     this.#active = this.#newMemtable();
     await this.replaceSSTables(this.#sstables.readers.map((r) => r.generation), []);
     await this.stop();
+    this.metrics.unregister();
     await fs.rm(this.directories.shard, { recursive: true, force: true });
   }
 
@@ -388,7 +407,7 @@ export class Table {
     const readers = this.#sstables.readers;
     return {
       memtablePartitions: this.#active.memtable.partitionCount,
-      memtableBytes: this.#active.memtable.occupiedBytes + this.#flushing.reduce((n, s) => n + s.memtable.occupiedBytes, 0),
+      memtableBytes: this.#memtableBytes(),
       flushingMemtables: this.#flushing.length,
       sstableCount: readers.length,
       sstableBytes: readers.reduce((n, r) => n + r.totalSizeBytes, 0),
@@ -411,6 +430,25 @@ export class Table {
   #applyToActive(update: PartitionUpdate, position: ReplayPosition | undefined): void {
     this.#active.memtable.apply(update);
     if (position !== undefined) this.#active.noteLogged(position);
+  }
+
+  /** Replaces the active memtable by an empty one, retiring the old (it must not need a flush). */
+  #switchMemtable(): void {
+    this.#active.retire();
+    this.#active = this.#newMemtable();
+    this.metrics.memtableSwitches.inc();
+  }
+
+  #memtableBytes(): number {
+    let n = this.#active.memtable.occupiedBytes;
+    for (const s of this.#flushing) n += s.memtable.occupiedBytes;
+    return n;
+  }
+
+  #memtablePartitions(): number {
+    let n = this.#active.memtable.partitionCount;
+    for (const s of this.#flushing) n += s.memtable.partitionCount;
+    return n;
   }
 
   #newMemtable(): MemtableSlot {
@@ -441,6 +479,7 @@ export class Table {
         reader = await this.openSSTable(written.generation);
       }
     } catch (err) {
+      this.metrics.flushFailed();
       this.#storage.logger.error({ err, table: this.qualifiedName, retryInMs: this.#flushRetryMs }, 'memtable flush failed; its data stays in memory and in the commitlog');
       this.#scheduleFlushRetry(slot);
       throw err;
@@ -451,6 +490,7 @@ export class Table {
     this.#flushing.splice(this.#flushing.indexOf(slot), 1);
     slot.retire();
     this.#counters.flushes++;
+    this.metrics.flushDone(stats?.dataSizeBytes ?? 0, this.#storage.nowMs() - startMs);
     this.#storage.logger.debug(
       { table: this.qualifiedName, generation: reader?.generation, partitions: stats?.partitionCount, bytes: stats?.dataSizeBytes, ms: this.#storage.nowMs() - startMs },
       'memtable flushed',

@@ -186,8 +186,8 @@ describe('ReplicaDatabase', () => {
     const files = readdirSync(table.directories.shard).filter((f) => f.endsWith('-TOC.txt'));
     expect(files).toHaveLength(1);
     const text = renderPrometheus([{ shard: 0, snapshot: registry.collect() }]);
-    expect(text).toMatch(/compaction_tasks_completed_total\{[^}]*table="ks\.t"[^}]*\} [1-9]/);
-    expect(text).toMatch(/compaction_bytes_written_total\{[^}]*table="ks\.t"[^}]*\} [1-9]/);
+    expect(text).toMatch(/compaction_tasks_completed_total\{[^}]*ks="ks",table="t"[^}]*\} [1-9]/);
+    expect(text).toMatch(/compaction_bytes_written_total\{[^}]*ks="ks",table="t"[^}]*\} [1-9]/);
     expect(text).toContain('compaction_backlog_bytes');
   });
 

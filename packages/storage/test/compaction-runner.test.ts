@@ -492,13 +492,13 @@ describe('CompactionMetrics', () => {
     });
 
     const registry = new MetricsRegistry();
-    metrics.register(registry, 'ks.t');
+    metrics.register(registry, 'ks', 't');
     metrics.taskStarted();
     metrics.taskCompleted({ bytesRead: 10, bytesWritten: 5, partitionsIn: 1, partitionsOut: 1, tombstonesPurged: 0, durationMs: 1 });
     pending = 7;
     const value = (name: string): number | undefined => {
       const family = registry.collect().families.find((f) => f.name === name);
-      const sample = family?.samples.find((s) => s.labelValues[0] === 'ks.t') as { value: number } | undefined;
+      const sample = family?.samples.find((s) => s.labelValues.join('.') === 'ks.t') as { value: number } | undefined;
       return sample?.value;
     };
     expect(value('compaction_bytes_read_total')).toBe(result.bytesRead + 10);
@@ -506,6 +506,12 @@ describe('CompactionMetrics', () => {
     expect(value('compaction_tasks_failed_total')).toBe(2);
     expect(value('compaction_pending_tasks')).toBe(7);
     expect(value('compaction_backlog_bytes')).toBe(12345);
-    expect(() => metrics.register(registry, 'ks.t')).toThrow(/already registered/);
+    expect(() => metrics.register(registry, 'ks', 't')).toThrow(/already registered/);
+    expect(registry.collect().families.find((f) => f.name === 'compaction_bytes_read_total')!.labelNames).toEqual(['ks', 'table']);
+    // The table is dropped: its series go, the snapshot stays readable.
+    metrics.unregister();
+    expect(registry.collect().families.every((f) => f.samples.length === 0)).toBe(true);
+    expect(value('compaction_tasks_completed_total')).toBeUndefined();
+    expect(metrics.snapshot().tasksCompleted).toBe(2);
   });
 });

@@ -8,6 +8,7 @@ export type { MetricsRegistryOptions } from './metrics-registry';
 export { MetricFamily } from './metric-family';
 export type { MetricOptions, LabelValues } from './metric-family';
 export { Counter, CounterChild } from './counter';
+export type { CounterOptions } from './counter';
 export { Gauge, GaugeChild } from './gauge';
 export type { GaugeOptions } from './gauge';
 export { Histogram, HistogramChild } from './histogram';

@@ -1,6 +1,7 @@
 import { CharybdisError } from '../errors';
 import { ErrorCodes } from '../util/error-codes';
 import { Counter } from './counter';
+import type { CounterOptions } from './counter';
 import { Gauge } from './gauge';
 import type { GaugeOptions } from './gauge';
 import { Histogram } from './histogram';
@@ -31,7 +32,7 @@ type AnyFamily = Counter<string> | Gauge<string> | Histogram<string>;
  *
  * Registering a name again with the same definition returns the existing metric, so a
  * service restarted on the same shard finds its metrics; a different type, help, label
- * names, buckets or a second callback is METRIC_CONFLICT. So is a name that would collide
+ * names, buckets or a second callback (gauge or counter) is METRIC_CONFLICT. So is a name that would collide
  * in the exposition with a histogram's `_bucket`/`_sum`/`_count` series.
  */
 export class MetricsRegistry {
@@ -46,10 +47,10 @@ export class MetricsRegistry {
     this.maxMetrics = checkBound(options.maxMetrics ?? METRICS_DEFAULT_MAX_METRICS, 'maxMetrics');
   }
 
-  /** Registers (or finds) a counter. */
-  counter<L extends string = never>(options: MetricOptions<L>): Counter<L> {
+  /** Registers (or finds) a counter; with `collect`, a callback counter. */
+  counter<L extends string = never>(options: CounterOptions<L>): Counter<L> {
     return this.#register(options.name, () => new Counter<L>(options, this.maxSeriesPerMetric), (existing) =>
-      existing.type === 'counter' && sameLabels(existing, options));
+      existing.type === 'counter' && sameLabels(existing, options) && existing.callback === undefined && options.collect === undefined);
   }
 
   /** Registers (or finds) a gauge; with `collect`, a callback gauge. */

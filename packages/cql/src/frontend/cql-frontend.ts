@@ -66,6 +66,7 @@ export class CqlFrontend {
       logger: log.child({ subsystem: 'cql' }),
       counters: new CounterLocks(options.node.hostId),
       timeUuids: new TimeUuidGenerator(),
+      metrics: options.shard.metrics,
     });
     transport = new CqlTransport({
       handler: this.processor,

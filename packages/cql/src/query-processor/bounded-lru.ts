@@ -2,12 +2,16 @@
  * A least-recently-used cache bounded by entry count and by a byte budget (each entry's
  * weight given at insertion). A get refreshes the entry; inserting past either bound
  * evicts the least recently used entries. Map insertion order is the recency order.
+ * Counts hits, misses and evictions (for the statement cache metrics).
  */
 export class BoundedLru<K, V> {
   readonly #entries = new Map<K, { value: V; weightBytes: number }>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   #bytes = 0;
+  #hits = 0;
+  #misses = 0;
+  #evictions = 0;
 
   constructor(maxEntries: number, maxBytes: number = Number.POSITIVE_INFINITY) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be an integer ≥ 1, got ${maxEntries}`);
@@ -24,9 +28,28 @@ export class BoundedLru<K, V> {
     return this.#bytes;
   }
 
+  /** `get` calls that found their key. */
+  get hits(): number {
+    return this.#hits;
+  }
+
+  /** `get` calls that did not. */
+  get misses(): number {
+    return this.#misses;
+  }
+
+  /** Entries dropped to stay within the bounds (explicit deletes not included). */
+  get evictions(): number {
+    return this.#evictions;
+  }
+
   get(key: K): V | undefined {
     const e = this.#entries.get(key);
-    if (e === undefined) return undefined;
+    if (e === undefined) {
+      this.#misses++;
+      return undefined;
+    }
+    this.#hits++;
     this.#entries.delete(key);
     this.#entries.set(key, e);
     return e.value;
@@ -39,6 +62,7 @@ export class BoundedLru<K, V> {
     while (this.#entries.size > this.#maxEntries || (this.#bytes > this.#maxBytes && this.#entries.size > 1)) {
       const oldest = this.#entries.keys().next().value as K;
       this.delete(oldest);
+      this.#evictions++;
     }
   }
 

@@ -1,5 +1,5 @@
 import { CharybdisError } from '@charybdis/core';
-import type { Smp } from '@charybdis/core';
+import type { MetricsRegistry, Smp } from '@charybdis/core';
 import type { Schema } from '@charybdis/schema';
 import type { ClientSession, CounterWriteState, DataAccess, ExecutionContext, PreparedStatement, QueryOptions, TimeUuidSource } from '../execution/execution-types';
 import { ExecutionErrorCodes } from '../execution/execution-types';
@@ -14,6 +14,7 @@ import type { SchemaStatementRunner } from '../schema-statements/schema-statemen
 import type { SchemaSource } from '../system-tables/system-tables-data-access';
 import { checkValueCount, orderValues, queryOptions } from './bind-values';
 import { BoundedLru } from './bounded-lru';
+import { registerStatementCacheMetrics } from './statement-cache-metrics';
 import { CQL_UNPREPARED, errorToResponse } from './error-to-response';
 import type { ProcessorLogger } from './error-to-response';
 import { computePreparedId, computeResultMetadataId } from './prepared-id';
@@ -87,6 +88,8 @@ export interface QueryProcessorOptions {
   readonly counters?: CounterWriteState;
   /** The shard's timeuuid generator (now(), list appends). */
   readonly timeUuids?: TimeUuidSource;
+  /** Where the statement caches' metrics go (see `registerStatementCacheMetrics`); none when absent. */
+  readonly metrics?: MetricsRegistry;
 }
 
 function unprepared(id: Uint8Array): CharybdisError {
@@ -134,6 +137,7 @@ export class QueryProcessor {
     this.#logger = options.logger;
     this.#prepared = new BoundedLru(options.maxPreparedStatements ?? MAX_PREPARED_STATEMENTS, options.maxPreparedBytes ?? MAX_PREPARED_CACHE_BYTES);
     this.#queries = new BoundedLru(options.maxQueryCacheEntries ?? MAX_QUERY_CACHE_ENTRIES);
+    if (options.metrics !== undefined) registerStatementCacheMetrics(options.metrics, { prepared: this.#prepared, query: this.#queries });
     this.#shard = options.shard;
     this.#shard?.smp.registerVerb<PrepareBroadcast>(QueryProcessorVerbs.PREPARE, (p) => {
       this.#preparedEntry(p.query, p.keyspace);

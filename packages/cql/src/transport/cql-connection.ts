@@ -50,6 +50,9 @@ const READY_RESPONSE: Response = Object.freeze({ kind: 'ready' });
 
 /** A statement request being processed: what its completion needs to answer and release. */
 class InFlightRequest {
+  /** When the frame was decoded (`performance.now()`), for the request latency histogram. */
+  readonly startMs = performance.now();
+
   constructor(
     readonly stream: number,
     readonly bytes: number,
@@ -435,6 +438,7 @@ export class CqlConnection implements EventSubscriber, BudgetWaiter {
     this.inFlightCount--;
     this.inFlightBytes -= entry.bytes;
     this.ctx.metrics.inFlightChanged(-1);
+    this.ctx.metrics.requestCompleted((performance.now() - entry.startMs) * 1000);
     this.ctx.budget.release(entry.bytes);
     if (this.state >= State.CLOSING) return; // the client is gone: drop the answer quietly
     this.writeResponse(entry.stream, response);

@@ -12,6 +12,8 @@ export interface TransportMetrics {
   errorSent(code: number): void;
   /** Requests in flight changed by `delta` (±1). */
   inFlightChanged(delta: number): void;
+  /** A statement request (QUERY, PREPARE, EXECUTE, BATCH) was answered after `latencyUs` since its frame was decoded. */
+  requestCompleted(latencyUs: number): void;
 }
 
 /** Metrics that go nowhere (tests, tools). */
@@ -21,4 +23,5 @@ export const NOOP_TRANSPORT_METRICS: TransportMetrics = Object.freeze({
   requestReceived(): void {},
   errorSent(): void {},
   inFlightChanged(): void {},
+  requestCompleted(): void {},
 });

@@ -34,6 +34,16 @@ export interface CommitlogStats {
   segmentsRecycled: number;
   segmentsDeleted: number;
   activeSegmentId: number;
+  /** Segment files holding entries: the active one and the closed ones not yet discarded. */
+  segmentsInUse: number;
+  /** Recycled files waiting for reuse. */
+  segmentsRecycledWaiting: number;
+  /** Operations (appends, syncs) queued behind the one running, not started yet. */
+  pendingOperations: number;
+  /** Batch mode: appends written, waiting for the fdatasync that acknowledges them. */
+  pendingSyncWaiters: number;
+  /** Bytes appended that no completed fdatasync covers yet. */
+  unsyncedBytes: number;
 }
 
 interface ActiveSegment {
@@ -106,7 +116,16 @@ export class Commitlog {
     segmentsRecycled: 0,
     segmentsDeleted: 0,
     activeSegmentId: 0,
+    segmentsInUse: 0,
+    segmentsRecycledWaiting: 0,
+    pendingOperations: 0,
+    pendingSyncWaiters: 0,
+    unsyncedBytes: 0,
   };
+  /** `bytesAppended` as of the start of the last completed fdatasync. */
+  #syncedBytes = 0;
+  #queuedOps = 0;
+  #syncObserver: ((latencyUs: number) => void) | undefined;
 
   private constructor(options: CommitlogOptions, existing: SegmentFile[], recycled: SegmentFile[]) {
     this.directory = options.directory;
@@ -189,7 +208,23 @@ export class Commitlog {
   }
 
   stats(): CommitlogStats {
-    return { ...this.#stats, activeSegmentId: this.#active.id };
+    return {
+      ...this.#stats,
+      activeSegmentId: this.#active.id,
+      segmentsInUse: this.#closedSegments.length + 1,
+      segmentsRecycledWaiting: this.#recycled.length,
+      pendingOperations: this.#queuedOps,
+      pendingSyncWaiters: this.#waiters.length,
+      unsyncedBytes: this.#stats.bytesAppended - this.#syncedBytes,
+    };
+  }
+
+  /**
+   * Calls `observe` with the duration of every fdatasync of a segment, in µs (for the sync
+   * latency histogram; see `registerCommitlogMetrics`). Undefined stops it.
+   */
+  observeSyncs(observe: ((latencyUs: number) => void) | undefined): void {
+    this.#syncObserver = observe;
   }
 
   /**
@@ -228,8 +263,7 @@ export class Commitlog {
       try {
         await this.#serial(async () => {
           await this.#active.writer.close();
-          await this.#active.file.fdatasync();
-          this.#stats.syncs++;
+          await this.#timedSync(this.#active.file);
         });
         // Appends queued before close() are covered by the sync above.
         for (const w of this.#takeWaiters()) w.resolve();
@@ -254,7 +288,9 @@ export class Commitlog {
 
   /** Runs `op` after every operation queued before it; a failure breaks the commitlog. */
   #serial<T>(op: () => Promise<T>): Promise<T> {
+    this.#queuedOps++;
     const run = this.#tail.then(async () => {
+      this.#queuedOps--;
       if (this.#failure !== undefined) throw this.#failure;
       try {
         return await op();
@@ -281,16 +317,31 @@ export class Commitlog {
 
   async #syncNow(): Promise<void> {
     this.#dirty = false;
+    const covered = this.#stats.bytesAppended;
+    const startMs = performance.now();
     await this.#active.writer.sync();
+    this.#syncDone(covered, startMs);
+  }
+
+  /** fdatasync of `file`, counted and timed; covers every byte appended before the call. */
+  async #timedSync(file: DmaFile): Promise<void> {
+    const covered = this.#stats.bytesAppended;
+    const startMs = performance.now();
+    await file.fdatasync();
+    this.#syncDone(covered, startMs);
+  }
+
+  #syncDone(coveredBytes: number, startMs: number): void {
     this.#stats.syncs++;
+    if (coveredBytes > this.#syncedBytes) this.#syncedBytes = coveredBytes;
+    this.#syncObserver?.((performance.now() - startMs) * 1000);
   }
 
   /** Closes the full active segment (durably) and starts the next one. */
   async #roll(): Promise<void> {
     const old = this.#active;
     await old.writer.close();
-    await old.file.fdatasync();
-    this.#stats.syncs++;
+    await this.#timedSync(old.file);
     await old.file.close();
     this.#closedSegments.push({ id: old.id, path: old.path });
     this.#active = await this.#createSegment();
@@ -349,7 +400,7 @@ export class Commitlog {
       this.#dirty = false;
       const segment = this.#active;
       await segment.writer.flush();
-      return { synced: segment.file.fdatasync() };
+      return { synced: this.#timedSync(segment.file) };
     })
       .then(async ({ synced }) => {
         try {
@@ -358,7 +409,6 @@ export class Commitlog {
           this.#failure ??= asError(err);
           throw err;
         }
-        this.#stats.syncs++;
       })
       .catch((err: unknown) => {
         this.#logger.error({ err, directory: this.directory }, 'commitlog periodic sync failed; the commitlog refuses further appends');

@@ -1,6 +1,7 @@
 /** The per-shard commitlog (format: packages/storage/docs/commitlog-format.md). */
 export { Commitlog } from './commitlog';
 export type { CommitlogStats } from './commitlog';
+export { registerCommitlogMetrics, COMMITLOG_SYNC_LATENCY_BUCKETS_US } from './commitlog-metrics';
 export {
   COMMITLOG_IO_CLASS,
   DEFAULT_MAX_RECYCLED_SEGMENTS,

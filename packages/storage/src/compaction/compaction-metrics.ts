@@ -1,5 +1,5 @@
 import { CharybdisError, ErrorCodes, hasErrorCode } from '@charybdis/core';
-import type { CounterChild, MetricsRegistry } from '@charybdis/core';
+import type { Counter, CounterChild, Gauge, MetricsRegistry } from '@charybdis/core';
 import { CompactionErrorCodes } from './compaction-error-codes';
 
 /** Plain-data view of a table's compaction metrics. */
@@ -36,6 +36,9 @@ export interface CompactionMetricsSources {
   readonly backlogBytes?: () => number;
 }
 
+/** Labels of every compaction series: keyspace and bare table name. */
+const LABEL_NAMES = ['ks', 'table'] as const;
+
 type CounterName = 'bytesRead' | 'bytesWritten' | 'partitionsIn' | 'partitionsOut' | 'tombstonesPurged' | 'tasksCompleted' | 'tasksFailed' | 'tasksAborted';
 
 const COUNTERS: readonly { key: CounterName; name: string; help: string }[] = [
@@ -52,7 +55,7 @@ const COUNTERS: readonly { key: CounterName; name: string; help: string }[] = [
 /**
  * One table's compaction counters on one shard: the compaction manager calls
  * `taskStarted` / `taskCompleted` / `taskFailed` around each `runCompaction`, and
- * `register` exposes them in the shard's MetricsRegistry with a `table` label (counters
+ * `register` exposes them in the shard's MetricsRegistry with `ks` and `table` labels (counters
  * for the totals, callback gauges for running tasks, pending tasks, backlog and
  * throughput). Usable without a registry (tests, nodetool-style reports via `snapshot`).
  */
@@ -67,7 +70,11 @@ export class CompactionMetrics {
     tasksFailed: 0,
     tasksAborted: 0,
   };
-  #children: Record<CounterName, CounterChild> | null = null;
+  #registration: {
+    readonly children: Record<CounterName, CounterChild>;
+    readonly families: ReadonlyArray<Counter<'ks' | 'table'> | Gauge<'ks' | 'table'>>;
+    readonly labels: { readonly ks: string; readonly table: string };
+  } | null = null;
   #running = 0;
   #busyMs = 0;
 
@@ -109,32 +116,47 @@ export class CompactionMetrics {
   }
 
   /**
-   * Exposes these metrics in `registry` under label `table` (e.g. 'ks.tbl'); counters start
-   * at the values accumulated so far. Once per instance (INVALID_STATE after); two tables
-   * must use different labels (the families are shared, the series are per table).
+   * Exposes these metrics in `registry` under labels `ks` and `table` (the bare table name,
+   * as the per-table metrics of the replica use, so dashboards can join them); counters
+   * start at the values accumulated so far. Once per instance (INVALID_STATE after); two
+   * tables must use different labels (the families are shared, the series are per table).
    */
-  register(registry: MetricsRegistry, table: string): void {
-    if (this.#children !== null) throw new CharybdisError(ErrorCodes.INVALID_STATE, `compaction metrics of ${table} are already registered`);
+  register(registry: MetricsRegistry, ks: string, table: string): void {
+    if (this.#registration !== null) throw new CharybdisError(ErrorCodes.INVALID_STATE, `compaction metrics of ${ks}.${table} are already registered`);
+    const labels = { ks, table };
     const children = {} as Record<CounterName, CounterChild>;
+    const families: Array<Counter<'ks' | 'table'> | Gauge<'ks' | 'table'>> = [];
     for (const { key, name, help } of COUNTERS) {
-      const child = registry.counter({ name, help, labelNames: ['table'] }).labels({ table });
+      const family = registry.counter({ name, help, labelNames: LABEL_NAMES });
+      const child = family.labels(labels);
       child.inc(this.#values[key]);
       children[key] = child;
+      families.push(family);
     }
     const gauge = (name: string, help: string, read: () => number): void => {
-      registry.gauge({ name, help, labelNames: ['table'] }).labels({ table }).setCallback(read);
+      const family = registry.gauge({ name, help, labelNames: LABEL_NAMES });
+      family.labels(labels).setCallback(read);
+      families.push(family);
     };
     gauge('compaction_running_tasks', 'Compaction tasks running', () => this.#running);
     gauge('compaction_pending_tasks', 'Estimated compaction tasks still needed', () => this.sources.pendingTasks?.() ?? 0);
     gauge('compaction_backlog_bytes', 'Estimated bytes of compaction work outstanding', () => this.sources.backlogBytes?.() ?? 0);
     gauge('compaction_throughput_bytes_per_second', 'Bytes read per second of compaction time', () => this.#throughput());
-    this.#children = children;
+    this.#registration = { children, families, labels };
+  }
+
+  /** Removes this table's series from the registry (the table was dropped); the values stay readable through `snapshot`. */
+  unregister(): void {
+    const registration = this.#registration;
+    if (registration === null) return;
+    this.#registration = null;
+    for (const family of registration.families) family.remove(registration.labels);
   }
 
   #add(key: CounterName, delta: number): void {
     if (!(delta > 0)) return;
     this.#values[key] += delta;
-    this.#children?.[key].inc(delta);
+    this.#registration?.children[key].inc(delta);
   }
 
   #throughput(): number {
