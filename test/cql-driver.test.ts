@@ -155,6 +155,23 @@ test('a 4 MiB value, and 1000 concurrent requests on one connection', async () =
   }
 });
 
+test('concurrent increments of one counter from connections on every shard add up exactly', async () => {
+  // Eight connections land on both shards but with a 1-in-128 chance; a counter update is a
+  // read-before-write, so updates coordinated by two shards must still run one at a time
+  // (they run on the shard owning the partition).
+  await client.execute('CREATE TABLE ks.hits (k int PRIMARY KEY, n counter)');
+  const many = new Client({ contactPoints: [`127.0.0.1:${ports[0]}`], localDataCenter: 'datacenter1', pooling: { coreConnectionsPerHost: { [types.distance.local]: 8 } } });
+  await many.connect();
+  try {
+    const increments = 600;
+    await Promise.all(Array.from({ length: increments }, () => many.execute('UPDATE ks.hits SET n = n + 1 WHERE k = 7', [], { prepare: true })));
+    const row = (await client.execute('SELECT n FROM ks.hits WHERE k = 7')).first();
+    expect(text(row.get('n'))).toBe(String(increments));
+  } finally {
+    await many.shutdown();
+  }
+});
+
 test('errors carry the right codes and messages', async () => {
   await expect(client.execute('SELEKT * FROM ks.wide')).rejects.toMatchObject({ code: types.responseErrorCodes.syntaxError });
   await expect(client.execute('SELECT * FROM ks.nope')).rejects.toMatchObject({ code: types.responseErrorCodes.invalid, message: expect.stringContaining('nope') as string });

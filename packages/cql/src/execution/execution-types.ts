@@ -1,3 +1,4 @@
+import type { CounterTarget } from '../modification/counter-updates';
 import type { CqlType, PartitionUpdate, Schema } from '@charybdis/schema';
 import type { RangeReadCommand, ReadCommand, SinglePartitionReadResult } from '@charybdis/storage';
 import type { RangePage } from '@charybdis/coordinator';
@@ -76,6 +77,11 @@ export interface CounterWriteState {
   readonly counterId: string;
   /** Runs `fn` holding the locks named by `keys` (any order; duplicates allowed); throws CQL_OVERLOADED when too many wait. */
   withLocks<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
+  /**
+   * When present, applies counter increments on the shards owning their partitions (each
+   * under that shard's locks), instead of reading and writing them from this shard.
+   */
+  applyCounters?(targets: readonly CounterTarget[], nowSeconds: number): Promise<void>;
 }
 
 /** A statement's result before protocol encoding. Cell values are serialized bytes (or null). */

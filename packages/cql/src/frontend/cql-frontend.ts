@@ -2,7 +2,7 @@ import type net from 'node:net';
 import type { Logger, MetricsRegistry, Smp } from '@charybdis/core';
 import type { Schema } from '@charybdis/schema';
 import type { DataAccess } from '../execution/execution-types';
-import { CounterLocks } from '../modification/counter-locks';
+import { ShardCounterWriter } from '../modification/counter-writer';
 import { createStatementPreparers } from '../query-processor/create-statement-preparers';
 import { QueryProcessor } from '../query-processor/query-processor';
 import { SchemaService } from '../schema-service/schema-service';
@@ -64,7 +64,7 @@ export class CqlFrontend {
       data,
       preparers: createStatementPreparers(),
       logger: log.child({ subsystem: 'cql' }),
-      counters: new CounterLocks(options.node.hostId),
+      counters: new ShardCounterWriter({ counterId: options.node.hostId, shard: options.shard, data, schema: () => this.schema.schema }),
       timeUuids: new TimeUuidGenerator(),
       metrics: options.shard.metrics,
     });

@@ -10,11 +10,10 @@ import { MAX_PENDING_COUNTER_UPDATES } from './modification-limits';
  * updates of several counters) and chained per key (FIFO). At most
  * MAX_PENDING_COUNTER_UPDATES updates hold or wait for locks; more are Overloaded.
  *
- * Single-node limitation: the lock only serializes updates coordinated by this shard's
- * CounterLocks. The server should give one instance per shard and route counter updates
- * to the owning shard (shard-aware drivers do); concurrent updates of the same counter
- * coordinated by two shards or two nodes can lose an increment until the counter write
- * path moves to the replica (Cassandra's CounterMutation on the leader).
+ * The lock only serializes updates run by this instance: the server gives one per shard
+ * and runs every counter update on the shard owning its partition (ShardCounterWriter),
+ * so updates of one counter never interleave on a node. Across nodes, the counter write
+ * path moves to the leader replica with the cluster work (Cassandra's CounterMutation).
  */
 export class CounterLocks implements CounterWriteState {
   private readonly tails = new Map<string, Promise<void>>();

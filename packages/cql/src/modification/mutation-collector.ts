@@ -1,4 +1,4 @@
-import { mergeManyPartitionUpdates } from '@charybdis/schema';
+import { isEmptyPartitionUpdate, mergeManyPartitionUpdates } from '@charybdis/schema';
 import type { PartitionUpdate, TableComparators } from '@charybdis/schema';
 import type { CounterWriteState, ExecutionContext } from '../execution/execution-types';
 import { counterLockKey, counterUpdate } from './counter-updates';
@@ -68,6 +68,13 @@ export class MutationCollector {
       const key = counterLockKey(t);
       const seen = byRow.get(key);
       byRow.set(key, seen === undefined ? t : { ...seen, increments: [...seen.increments, ...t.increments], timestampUs: seen.timestampUs > t.timestampUs ? seen.timestampUs : t.timestampUs });
+    }
+    if (counters.applyCounters !== undefined) {
+      // The statement's other writes, then the increments on their owning shards.
+      const others = this.merged().filter((u) => !isEmptyPartitionUpdate(u));
+      if (others.length > 0) await ctx.data.mutateAll(others);
+      await counters.applyCounters([...byRow.values()], nowSeconds);
+      return;
     }
     await counters.withLocks([...byRow.keys()], async () => {
       const written = await Promise.all([...byRow.values()].map((t) => counterUpdate(t, ctx.data, counters.counterId, nowSeconds)));
