@@ -55,7 +55,11 @@ async function connectOnce(o: StressOptions): Promise<Client> {
     return client;
   } catch (err) {
     await client.shutdown().catch(() => undefined); // the connect error is the one to report
-    const detail = errorMessage(err);
+    const inner = (err as { innerErrors?: Record<string, unknown> }).innerErrors;
+    const detail =
+      inner !== undefined && Object.keys(inner).length > 0
+        ? Object.entries(inner).map(([host, e]) => `${host}: ${errorMessage(e)}`).join('; ')
+        : errorMessage(err);
     throw new StressError(StressErrorCode.unreachable, `cannot connect to ${o.contactPoints.join(', ')}: ${detail}`, { cause: err });
   }
 }

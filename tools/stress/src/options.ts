@@ -171,7 +171,9 @@ export function parseStressArgs(argv: readonly string[]): StressCommand {
   try {
     parsed = parseArgs({ args: [...argv], options: SPEC, allowPositionals: true, strict: true });
   } catch (err) {
-    throw usageError(err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '') : String(err));
+    // parseArgs' TypeErrors may come from another realm (jest): read the message, not instanceof.
+    const text = (err as { message?: unknown }).message;
+    throw usageError(typeof text === 'string' ? text.replace(/\s*\n\s*/g, ' ').replace(/ To specify a positional argument.*$/, '') : String(err));
   }
   const v = parsed.values;
   if (v.help === true) return { kind: 'help' };
