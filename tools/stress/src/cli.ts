@@ -110,9 +110,10 @@ export async function runStress(o: StressOptions, io: StressIo, control: RunCont
       onInterval: (phase, snap, timing) => reporter.interval(phase, snap, timing),
     });
     control.stop = () => runner.stop();
+    let warmup: PhaseOutcome | null = null;
     if (o.warmupMs > 0) {
       reporter.phaseStarted('warmup', `${o.warmupMs / 1000}s, not measured`);
-      await runner.runPhase({ name: 'warmup', durationMs: o.warmupMs });
+      warmup = await runner.runPhase({ name: 'warmup', durationMs: o.warmupMs });
     }
     const plan: PhasePlan = { name: 'measure', ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : { ops: o.ops! }) };
     reporter.phaseStarted('measure', describe(o));
@@ -127,7 +128,7 @@ export async function runStress(o: StressOptions, io: StressIo, control: RunCont
       control.stop = undefined;
     }
     const cpu = process.cpuUsage(cpu0);
-    const summary = buildSummary(o, outcome, connected, { cpuUs: cpu.user + cpu.system, loopDelayP99Ns: loopDelay.percentile(99), loopDelayMaxNs: loopDelay.max });
+    const summary = buildSummary(o, outcome, warmup, connected, { cpuUs: cpu.user + cpu.system, loopDelayP99Ns: loopDelay.percentile(99), loopDelayMaxNs: loopDelay.max });
     reporter.summary(summary);
     if (o.jsonFile !== undefined) writeJson(o.jsonFile, summary);
     return summary;

@@ -44,6 +44,8 @@ export interface StressSummary {
     warmupSec: number;
     seed: number;
   };
+  /** The unmeasured warm-up before the run (null without --warmup): with --dist seq, the run's rows follow the warm-up's. */
+  warmup: null | { ops: number; errors: number; elapsedSec: number };
   elapsedSec: number;
   /** Operations completed in the measured run, successful or not. */
   ops: number;
@@ -87,8 +89,12 @@ export function latencySummary(h: LatencyHistogram): LatencySummaryMs {
   return { p50: nsToMs(p50!), p95: nsToMs(p95!), p99: nsToMs(p99!), p999: nsToMs(p999!), max: nsToMs(h.maxNs), mean: nsToMs(h.meanNs) };
 }
 
+function roundSec(ms: number): number {
+  return Math.round(ms) / 1000;
+}
+
 /** Builds the summary of a measured phase. */
-export function buildSummary(o: StressOptions, outcome: PhaseOutcome, connected: Pick<Connected, 'layout' | 'attempts' | 'balanced'>, client: ClientMeasurements): StressSummary {
+export function buildSummary(o: StressOptions, outcome: PhaseOutcome, warmup: PhaseOutcome | null, connected: Pick<Connected, 'layout' | 'attempts' | 'balanced'>, client: ClientMeasurements): StressSummary {
   const stats = outcome.stats;
   const elapsedSec = outcome.elapsedMs / 1000;
   const ops = stats.totalOps;
@@ -120,7 +126,8 @@ export function buildSummary(o: StressOptions, outcome: PhaseOutcome, connected:
       warmupSec: o.warmupMs / 1000,
       seed: o.seed,
     },
-    elapsedSec: Math.round(elapsedSec * 1000) / 1000,
+    warmup: warmup === null ? null : { ops: warmup.stats.totalOps, errors: warmup.stats.errors, elapsedSec: roundSec(warmup.elapsedMs) },
+    elapsedSec: roundSec(outcome.elapsedMs),
     ops,
     opsPerSec: elapsedSec > 0 ? Math.round(ops / elapsedSec) : 0,
     errors: stats.errors,

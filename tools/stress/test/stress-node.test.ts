@@ -81,6 +81,7 @@ test('mixed with --format json: phase and summary records on stdout, the JSON su
       population: 'number', firstKey: 'number', distribution: 'string', rowsPerPartition: 'number', valueSizeBytes: 'number', ratio: { write: 'number', read: 'number' },
       warmupSec: 'number', seed: 'number',
     },
+    warmup: { ops: 'number', errors: 'number', elapsedSec: 'number' },
     elapsedSec: 'number', ops: 'number', opsPerSec: 'number', errors: 'number', errorsByKind: {}, misses: 'number',
     latencyMs: latency,
     byOp: { write: { ops: 'number', latencyMs: latency }, read: { ops: 'number', latencyMs: latency } },
