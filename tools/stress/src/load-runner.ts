@@ -5,6 +5,12 @@ import { PhaseStats } from './phase-stats';
 import { errorMessage } from './stress-error';
 
 const NS_PER_MS = 1e6;
+/**
+ * Closed loop: a slot whose request failed waits this long before its next one. Without
+ * it, a down node (requests fail at once) spins the loop on microtasks at full CPU and
+ * starves the timers (progress lines, the duration).
+ */
+export const ERROR_BACKOFF_MS = 10;
 
 /** Time and timers, so tests can run the scheduler on a fake clock. `now` is in ms (fractions allowed). */
 export interface Clock {
@@ -100,6 +106,8 @@ export class LoadRunner {
   private opLimit = Infinity;
   private issued = 0;
   private inFlight = 0;
+  /** Closed loop: slots waiting out ERROR_BACKOFF_MS after a failure. */
+  private backingOff = 0;
   private stopReason: PhaseOutcome['stoppedBy'] | null = null;
   private schedule: FixedRateSchedule | null = null;
   private readonly freeSlots: Slot[] = [];
@@ -129,6 +137,7 @@ export class LoadRunner {
     this.intervalStartMs = this.startMs;
     this.issued = 0;
     this.inFlight = 0;
+    this.backingOff = 0;
     if (this.stopReason !== 'interrupted') this.stopReason = null;
     this.deadlineMs = plan.durationMs === undefined ? Infinity : this.startMs + plan.durationMs;
     const rate = this.config.ratePerSec;
@@ -167,11 +176,26 @@ export class LoadRunner {
       if (this.config.maxErrors !== undefined && stats.errors > this.config.maxErrors) this.stopReason ??= 'max-errors';
     }
     if (this.schedule === null && this.mayIssueClosed()) {
-      this.send(slot, null);
+      if (err === null || err === undefined) {
+        this.send(slot, null);
+      } else {
+        this.backingOff++;
+        this.config.clock.setTimer(() => this.afterBackoff(slot), ERROR_BACKOFF_MS);
+      }
       return;
     }
     this.freeSlots.push(slot);
     if (this.schedule !== null) this.pump();
+    this.maybeFinish();
+  }
+
+  private afterBackoff(slot: Slot): void {
+    this.backingOff--;
+    if (this.mayIssueClosed()) {
+      this.send(slot, null);
+      return;
+    }
+    this.freeSlots.push(slot);
     this.maybeFinish();
   }
 
@@ -218,7 +242,7 @@ export class LoadRunner {
   }
 
   private maybeFinish(): void {
-    if (this.inFlight > 0 || this.finish === null) return;
+    if (this.inFlight > 0 || this.backingOff > 0 || this.finish === null) return;
     const allIssued = this.issued >= this.opLimit || (this.schedule === null && this.config.clock.now() >= this.deadlineMs);
     if (!allIssued && this.stopReason === null) return;
     const finish = this.finish;

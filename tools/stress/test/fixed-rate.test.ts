@@ -1,4 +1,4 @@
-import { LoadRunner } from '../src/load-runner';
+import { ERROR_BACKOFF_MS, LoadRunner } from '../src/load-runner';
 import { FakeClock, ManualExecutor } from './fake-clock';
 
 /**
@@ -73,7 +73,7 @@ test('a duration-bounded phase plans rate x duration operations and keeps to the
   expect(stats.total.write.maxNs).toBe(1 * MS);
 });
 
-test('the closed loop keeps its slots busy, times from the send, and stops past --max-errors', async () => {
+test('the closed loop keeps its slots busy, times from the send, backs off after a failure, and stops past --max-errors', async () => {
   const clock = new FakeClock();
   const exec = new ManualExecutor(clock);
   const r = new LoadRunner({ executor: exec, clock, nextKind: () => 'read', nextRow: () => 7, maxInFlight: 1, maxErrors: 2, intervalMs: 1000 });
@@ -82,7 +82,14 @@ test('the closed loop keeps its slots busy, times from the send, and stops past 
   exec.sent[0]!.done(null, { rowLength: 1 });
   clock.advanceTo(4);
   exec.sent[1]!.done(null, { rowLength: 0 }); // a miss
-  for (let i = 2; i < 5; i++) exec.sent[i]!.done(Object.assign(new Error(`timed out ${i}`), { kind: 'readTimeout' }));
+  exec.sent[2]!.done(Object.assign(new Error('timed out 2'), { kind: 'readTimeout' }));
+  // After a failure the slot waits ERROR_BACKOFF_MS before its next request.
+  expect(exec.sent).toHaveLength(3);
+  clock.advanceTo(4 + ERROR_BACKOFF_MS);
+  expect(exec.sent).toHaveLength(4);
+  exec.sent[3]!.done(Object.assign(new Error('timed out 3'), { kind: 'readTimeout' }));
+  clock.advanceTo(4 + 2 * ERROR_BACKOFF_MS);
+  exec.sent[4]!.done(Object.assign(new Error('timed out 4'), { kind: 'readTimeout' }));
   const { stats, stoppedBy } = await phase;
   expect(stoppedBy).toBe('max-errors');
   expect(exec.sent).toHaveLength(5);
