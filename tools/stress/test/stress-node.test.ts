@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'cassandra-driver';
 import type { StressSummary } from '../src/stress-summary';
 import { freePorts, runStress, TestNode } from './node-fixture';
 
@@ -115,6 +116,31 @@ test('fixed-rate mode runs rate x duration operations and reports the service ti
   });
   // From the intended start is never shorter than from the send.
   expect(s.latencyMs.max).toBeGreaterThanOrEqual(s.fixedRate!.serviceLatencyMs.max);
+});
+
+test('errors are counted by kind and the run goes on; past --max-errors it stops with exit 1', async () => {
+  // A table without the column v: the server refuses every INSERT (Invalid, undefined column).
+  const client = new Client({ contactPoints: [`127.0.0.1:${node.cqlPort}`], localDataCenter: 'datacenter1' });
+  await client.connect();
+  try {
+    await client.execute("CREATE KEYSPACE st_err WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    await client.execute('CREATE TABLE st_err.rows (pk bigint, ck bigint, w blob, PRIMARY KEY (pk, ck))');
+  } finally {
+    await client.shutdown();
+  }
+  const port = String(node.cqlPort);
+  const json = path.join(scratch, 'errors.json');
+  const counted = await runStress(['write', '-n', '40', '--port', port, '--keyspace', 'st_err', '--no-schema', '--concurrency', '4', '--json', json, '--quiet']);
+  expect(counted.code).toBe(0);
+  const s = readSummary(json);
+  expect(s).toMatchObject({ ops: 40, errors: 40, stoppedBy: 'done', errorsByKind: { invalid: { count: 40 } } });
+  expect(s.errorsByKind.invalid!.sample).toMatch(/\bv\b/);
+  expect(counted.stdout).toMatch(/^ {2}errors {10}40\n {4}invalid: 40 \(e\.g\. .+\)$/m);
+
+  const stopped = await runStress(['write', '-n', '100000', '--port', port, '--keyspace', 'st_err', '--no-schema', '--concurrency', '1', '--max-errors', '5', '--quiet']);
+  expect(stopped.code).toBe(1);
+  expect(stopped.stdout).toMatch(/stopped early \(max-errors\)/);
+  expect(stopped.stderr).toBe('stress: error: stopped after 6 failed operations (more than --max-errors 5)\n');
 });
 
 test('bad options print the usage and exit 2', async () => {
