@@ -114,6 +114,10 @@ export async function runStress(o: StressOptions, io: StressIo, control: RunCont
     if (o.warmupMs > 0) {
       reporter.phaseStarted('warmup', `${o.warmupMs / 1000}s, not measured`);
       warmup = await runner.runPhase({ name: 'warmup', durationMs: o.warmupMs });
+      if (warmup.stoppedBy === 'max-errors') {
+        const kinds = [...warmup.stats.errorsByKind].map(([kind, e]) => `${kind} x${e.count} (e.g. ${e.sample})`).join('; ');
+        throw new StressError(StressErrorCode.tooManyErrors, `stopped during the warm-up after ${warmup.stats.errors} failed operations (more than --max-errors ${o.maxErrors}): ${kinds}`);
+      }
     }
     const plan: PhasePlan = { name: 'measure', ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : { ops: o.ops! }) };
     reporter.phaseStarted('measure', describe(o));

@@ -141,6 +141,10 @@ test('errors are counted by kind and the run goes on; past --max-errors it stops
   expect(stopped.code).toBe(1);
   expect(stopped.stdout).toMatch(/stopped early \(max-errors\)/);
   expect(stopped.stderr).toBe('stress: error: stopped after 6 failed operations (more than --max-errors 5)\n');
+
+  const inWarmup = await runStress(['write', '-n', '10', '--warmup', '10s', '--port', port, '--keyspace', 'st_err', '--no-schema', '--concurrency', '1', '--max-errors', '3', '--quiet']);
+  expect(inWarmup.code).toBe(1);
+  expect(inWarmup.stderr).toMatch(/^stress: error: stopped during the warm-up after 4 failed operations \(more than --max-errors 3\): invalid x4 \(e\.g\. .+\)\n$/);
 });
 
 test('bad options print the usage and exit 2', async () => {
