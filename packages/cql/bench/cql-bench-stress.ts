@@ -5,6 +5,7 @@
 // (after its warm-up) and the summary when it ends, and the benchmark reads the node's CPU
 // at those two moments.
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { onLines, REPO_ROOT } from './cql-bench-node';
@@ -46,12 +47,15 @@ export interface StressHooks {
   onMeasureStart(): Promise<void> | void;
   /** The measured run ended (stress is closing its connections). */
   onMeasureEnd(): Promise<void> | void;
+  /** The stress process, while it runs (null once it has exited), so the benchmark can stop it on its way out. */
+  onProcess?(proc: ChildProcess | null): void;
 }
 
 /** Runs `stress ARGS --format json --quiet` to its end and resolves with its summary; rejects when it fails. */
 export async function runStress(args: string[], hooks: StressHooks): Promise<StressSummary> {
   if (!fs.existsSync(STRESS_MAIN)) throw new Error(`${STRESS_MAIN} is missing; run the build (npx tsc -b) first`);
   const proc = spawn(process.execPath, [STRESS_MAIN, ...args, '--format', 'json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  hooks.onProcess?.(proc);
   let summary: StressSummary | null = null;
   // Hooks run in order, one at a time, as the records arrive.
   let chain = Promise.resolve();
@@ -70,6 +74,7 @@ export async function runStress(args: string[], hooks: StressHooks): Promise<Str
     }
   });
   const code = await new Promise<number>((resolve) => proc.once('close', (c, signal) => resolve(c ?? (signal !== null ? 128 : 1))));
+  hooks.onProcess?.(null);
   await chain;
   if (hookError !== null) throw hookError instanceof Error ? hookError : new Error(`a measurement hook failed: ${JSON.stringify(hookError)}`);
   if (summary === null) throw new Error(`stress ${args.join(' ')} exited with ${code} without a summary`);

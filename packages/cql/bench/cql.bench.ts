@@ -25,6 +25,7 @@
 // CQL_BENCH_NODE_LOG (a file that also gets the node's log lines, e.g. to line up latency
 // spikes with memtable flushes).
 // Run: npx tsc -b && node tools/dev/bench.mjs cql (the build includes tools/stress)
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,12 +82,16 @@ interface MeasuredPhase {
 /** What the benchmark started, so every path out can stop it. */
 class Resources {
   node: BenchNode | null = null;
+  /** The stress run under way, if any. */
+  stress: ChildProcess | null = null;
   private cleaned: Promise<void> | null = null;
 
   constructor(readonly dir: string) {}
 
   cleanup(): Promise<void> {
     this.cleaned ??= (async () => {
+      // SIGTERM: stress stops starting requests, lets the outstanding ones finish and exits.
+      this.stress?.kill('SIGTERM');
       const code = await this.node?.stop(NODE_STOP_TIMEOUT_MS);
       if (code !== undefined && code !== 0) process.stderr.write(`cql bench: the node exited with ${code}:\n${this.node!.recentOutput()}\n`);
       fs.rmSync(this.dir, { recursive: true, force: true });
@@ -142,6 +147,7 @@ async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, co
       cpuUs = processCpuUs(node.pid, ticksPerSec) - cpu0;
       counts1 = await executeCountsByShard(metricsUrl, SMP);
     },
+    onProcess: (proc) => (r.stress = proc),
   });
   const mode = p.ratePerSec === undefined ? 'saturated' : 'fixed-rate';
   process.stderr.write(`cql bench: ${p.op} ${mode} ran ${startMs}..${startMs + Math.round(result.elapsedSec * 1000)} (epoch ms, as the node's log 'time')`);
