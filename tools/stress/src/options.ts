@@ -89,7 +89,7 @@ Workload:
   --population N              rows keys are drawn from (default: the -n count, else ${DEFAULT_POPULATION})
   --first-key K               first row of the population (default 0)
   --dist seq|uniform|zipf[:S] key distribution (default seq for write, uniform otherwise;
-                              zipf exponent S default 0.99; row 0 is the most popular)
+                              zipf exponent S default 0.99; the first row is the most popular)
   --rows-per-partition R      rows per partition: row i is pk i/R, ck i%R (default 1)
   --value-size SIZE           blob bytes per row, e.g. 100, 4k (default ${DEFAULT_VALUE_SIZE_BYTES})
   --cl LEVEL                  consistency level (default ONE)
@@ -119,7 +119,7 @@ Output:
   --interval D                progress every D (default 1s): a live line on a terminal,
                               one line per interval otherwise
   --quiet                     no progress, only the summary
-  --format text|json          json: stdout gets JSON lines (start, interval, summary)
+  --format text|json          json: stdout gets JSON lines (phase, interval, summary)
   --json FILE                 also write the summary as JSON to FILE
   -h, --help                  print this help
 
