@@ -1,16 +1,18 @@
 // CQL end to end (suite "cql"): a real node process (`charybdis --smp 2 --memory 2G`,
-// commitlog_sync periodic, scratch folder, free ports) driven by cassandra-driver from a
-// separate load-generator process (cql-bench-load.ts), so the node's /proc CPU time is its
-// own. Prepared single-row statements on (pk bigint, ck bigint, v blob(100)), CL ONE:
-//   setup: keyspace and table; connections are reopened until requests spread evenly over
-//       the shards (the driver is not shard-aware), as a shard-aware driver's would.
-//   warm-up: CQL_BENCH_WARMUP_SECONDS of INSERTs, then half that of SELECTs (not reported).
+// commitlog_sync periodic, scratch folder, free ports) driven by tools/stress (one stress
+// process per phase, cql-bench-stress.ts), so the node's /proc CPU time is its own.
+// Prepared single-row statements on (pk bigint, ck bigint, v blob(100)), CL ONE:
+//   connections: stress reconnects until its connections spread evenly over the shards
+//       (the driver is not shard-aware), as a shard-aware driver's would.
+//   warm-up: each stress run first runs its own load unmeasured: CQL_BENCH_WARMUP_SECONDS
+//       before the first phase, half that before the others (a fresh process is cold).
 //   insert|select.saturated: CQL_BENCH_IN_FLIGHT requests outstanding for CQL_BENCH_SECONDS
-//       (SELECTs pick written keys at random): ops/s, p50/p99, and the node's CPU µs per
-//       operation (utime + stime of /proc/<pid>/stat around the phase / operations).
+//       (INSERTs write new rows in order; SELECTs pick written rows uniformly at random):
+//       ops/s, p50/p99, and the node's CPU µs per operation (utime + stime of
+//       /proc/<pid>/stat around the measured run / operations).
 //   insert|select.fixed_rate: CQL_BENCH_RATE_FRACTION (1/2) of the saturated rate for
-//       CQL_BENCH_SECONDS, open loop: latency from each request's intended start (no
-//       coordinated omission), plus the service time from its actual start.
+//       CQL_BENCH_SECONDS, open loop (stress --rate): latency from each request's intended
+//       start (no coordinated omission), plus the service time from its actual start.
 // Targets (DESIGN.md §5a, the CQL issue): <= 50 µs of node CPU per write and per read;
 // p99 <= 5 ms at half the saturated rate. The driver and the node share the machine's
 // cores, so saturated figures are pessimistic where cores are few.
@@ -22,15 +24,16 @@
 // summarize one with node packages/cql/dist/bench/cql-bench-profile-top.js FILE),
 // CQL_BENCH_NODE_LOG (a file that also gets the node's log lines, e.g. to line up latency
 // spikes with memtable flushes).
-// Run: npx tsc -b packages/cql && node tools/dev/bench.mjs cql
+// Run: npx tsc -b && node tools/dev/bench.mjs cql (the build includes tools/stress)
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reportBench } from '@charybdis/core';
 import { executeCountsByShard, sharesBetween } from './cql-bench-metrics';
-import { LoadProcess } from './cql-bench-load-process';
 import { BenchNode, clockTicksPerSec, freePorts, processCpuUs } from './cql-bench-node';
-import type { LoadCommand, Operation, PhaseResult } from './cql-bench-protocol';
+import { runStress } from './cql-bench-stress';
+import type { StressSummary } from './cql-bench-stress';
 
 const SUITE = 'cql';
 const SECONDS = envNumber('CQL_BENCH_SECONDS', 15, 1);
@@ -42,15 +45,19 @@ const MEMORY = process.env.CQL_BENCH_MEMORY ?? '2G';
 const RATE_FRACTION = envNumber('CQL_BENCH_RATE_FRACTION', 0.5, 0.01);
 const PROFILE_DIR = process.env.CQL_BENCH_PROFILE_DIR;
 const NODE_LOG = process.env.CQL_BENCH_NODE_LOG;
-/** Connection sets tried before settling for an uneven one. */
+/** Connection sets stress tries before settling for an uneven one. */
 const BALANCE_ATTEMPTS = 8;
+/** Fixed-rate phases: at most this many requests outstanding per connection (the driver allows 2048). */
+const FIXED_RATE_IN_FLIGHT_PER_CONNECTION = 1024;
+const KEYSPACE = 'cql_bench';
+/** Rows of the sequential INSERT phases never wrap around. */
+const WRITE_POPULATION = 2 ** 40;
 const SEED = 0x5eed;
 const TARGET_CPU_US_PER_OP = 50;
 const TARGET_P99_MS_AT_FIXED_RATE = 5;
 const NODE_READY_TIMEOUT_MS = 60_000;
 /** The node flushes its memtables when it stops; then it is killed. */
 const NODE_STOP_TIMEOUT_MS = 60_000;
-const LOAD_STOP_TIMEOUT_MS = 10_000;
 
 function envNumber(name: string, dflt: number, min: number): number {
   const v = process.env[name];
@@ -60,9 +67,11 @@ function envNumber(name: string, dflt: number, min: number): number {
   return n;
 }
 
+type Operation = 'insert' | 'select';
+
 /** A phase with the node's side of it. */
 interface MeasuredPhase {
-  result: PhaseResult;
+  result: StressSummary;
   serverCpuUsPerOp: number;
   /** Node CPU over the phase in cores (1 = one core busy throughout). */
   serverCores: number;
@@ -73,19 +82,16 @@ interface MeasuredPhase {
 /** What the benchmark started, so every path out can stop it. */
 class Resources {
   node: BenchNode | null = null;
-  load: LoadProcess | null = null;
+  /** The stress run under way, if any. */
+  stress: ChildProcess | null = null;
   private cleaned: Promise<void> | null = null;
 
   constructor(readonly dir: string) {}
 
   cleanup(): Promise<void> {
     this.cleaned ??= (async () => {
-      try {
-        await this.load?.stop(LOAD_STOP_TIMEOUT_MS);
-      } catch (err) {
-        process.stderr.write(`cql bench: stopping the load generator: ${String(err)}\n`);
-        this.load?.kill();
-      }
+      // SIGTERM: stress stops starting requests, lets the outstanding ones finish and exits.
+      this.stress?.kill('SIGTERM');
       const code = await this.node?.stop(NODE_STOP_TIMEOUT_MS);
       if (code !== undefined && code !== 0) process.stderr.write(`cql bench: the node exited with ${code}:\n${this.node!.recentOutput()}\n`);
       fs.rmSync(this.dir, { recursive: true, force: true });
@@ -101,18 +107,56 @@ function scratchParent(): string {
   return dir;
 }
 
-async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, cmd: LoadCommand): Promise<MeasuredPhase> {
+/** What the stress run of a phase is given, besides the common options. */
+interface PhaseArgs {
+  op: Operation;
+  warmupSeconds: number;
+  /** Closed loop when absent. */
+  ratePerSec?: number;
+  /** INSERTs: the first new row. SELECTs: rows 0 .. this - 1 exist. */
+  rows: number;
+}
+
+function stressArgs(contactPoint: string, p: PhaseArgs): string[] {
+  const [host, port] = contactPoint.split(':') as [string, string];
+  const perConnection = p.ratePerSec === undefined ? Math.ceil(IN_FLIGHT / CONNECTIONS) : FIXED_RATE_IN_FLIGHT_PER_CONNECTION;
+  return [
+    p.op === 'insert' ? 'write' : 'read',
+    '--host', host, '--port', port, '--keyspace', KEYSPACE, '--cl', 'ONE', '--value-size', '100',
+    '--connections', String(CONNECTIONS), '--concurrency', String(perConnection), '--balance-attempts', String(BALANCE_ATTEMPTS),
+    '--duration', `${SECONDS}s`, '--warmup', `${p.warmupSeconds}s`, '--seed', String(SEED),
+    ...(p.op === 'insert' ? ['--dist', 'seq', '--first-key', String(p.rows), '--population', String(WRITE_POPULATION)] : ['--dist', 'uniform', '--population', String(Math.max(1, p.rows))]),
+    ...(p.ratePerSec === undefined ? [] : ['--rate', String(Math.round(p.ratePerSec))]),
+  ];
+}
+
+async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, contactPoint: string, p: PhaseArgs): Promise<MeasuredPhase> {
   const node = r.node!;
-  const counts0 = await executeCountsByShard(metricsUrl, SMP);
-  const cpu0 = processCpuUs(node.pid, ticksPerSec);
-  const startMs = Date.now();
-  const reply = await r.load!.send(cmd);
-  process.stderr.write(`cql bench: ${cmd.kind} ${'op' in cmd ? cmd.op : ''} ran ${startMs}..${Date.now()} (epoch ms, as the node's log 'time')\n`);
-  const cpuUs = processCpuUs(node.pid, ticksPerSec) - cpu0;
-  const counts1 = await executeCountsByShard(metricsUrl, SMP);
-  if (reply.kind !== 'phase-done') throw new Error(`unexpected reply ${reply.kind} to ${cmd.kind}`);
-  const result = reply.result;
-  if (result.errors > 0) process.stderr.write(`cql bench: ${result.op} ${result.mode}: ${result.errors} errors, e.g. ${result.errorSamples.join(' | ')}\n`);
+  let counts0: number[] = [];
+  let counts1: number[] = [];
+  let cpu0 = 0;
+  let cpuUs = 0;
+  let startMs = 0;
+  const result = await runStress(stressArgs(contactPoint, p), {
+    onMeasureStart: async () => {
+      cpu0 = processCpuUs(node.pid, ticksPerSec);
+      startMs = Date.now();
+      counts0 = await executeCountsByShard(metricsUrl, SMP);
+    },
+    onMeasureEnd: async () => {
+      cpuUs = processCpuUs(node.pid, ticksPerSec) - cpu0;
+      counts1 = await executeCountsByShard(metricsUrl, SMP);
+    },
+    onProcess: (proc) => (r.stress = proc),
+  });
+  const mode = p.ratePerSec === undefined ? 'saturated' : 'fixed-rate';
+  process.stderr.write(`cql bench: ${p.op} ${mode} ran ${startMs}..${startMs + Math.round(result.elapsedSec * 1000)} (epoch ms, as the node's log 'time')`);
+  if (result.shards !== null) process.stderr.write(`; connections on shards ${result.shards.perConnection.join(',')} after ${result.shards.attempts} attempt(s)${result.shards.balanced ? '' : ' (uneven)'}`);
+  process.stderr.write('\n');
+  if (result.errors > 0) {
+    const samples = Object.entries(result.errorsByKind).map(([kind, e]) => `${kind} x${e.count}: ${e.sample}`);
+    process.stderr.write(`cql bench: ${p.op} ${mode}: ${result.errors} errors, ${samples.join(' | ')}\n`);
+  }
   return {
     result,
     serverCpuUsPerOp: result.ops === 0 ? 0 : Math.round(cpuUs / result.ops),
@@ -121,17 +165,19 @@ async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, cm
   };
 }
 
-const ms = (us: number): number => Math.round(us) / 1000;
+/** Rows a phase added: its warm-up and its measured run (a sequential write continues through both). */
+const rowsWritten = (s: StressSummary): number => (s.warmup?.ops ?? 0) + s.ops;
 
-/** The driver process's event-loop delay: latency lost on the client side of the machine. */
-const driverLoop = (r: PhaseResult): Record<string, number> => ({ driverLoopDelayP99Ms: ms(r.driverLoopDelayP99Us), driverLoopDelayMaxMs: ms(r.driverLoopDelayMaxUs) });
+/** The stress process's event-loop delay: latency lost on the client side of the machine. */
+const driverLoop = (r: StressSummary): Record<string, number> => ({ driverLoopDelayP99Ms: r.client.loopDelayP99Ms, driverLoopDelayMaxMs: r.client.loopDelayMaxMs });
 
 function reportSaturated(op: Operation, p: MeasuredPhase): void {
   const r = p.result;
-  const common = { inFlight: IN_FLIGHT, connections: CONNECTIONS, smp: SMP, seconds: r.elapsedSec, ops: r.ops, errors: r.errors, misses: r.misses, shardShares: p.shardShares };
+  const inFlight = Math.ceil(IN_FLIGHT / CONNECTIONS) * CONNECTIONS;
+  const common = { inFlight, connections: CONNECTIONS, smp: SMP, seconds: r.elapsedSec, ops: r.ops, errors: r.errors, misses: r.misses, shardShares: p.shardShares };
   reportBench({ suite: SUITE, metric: `${op}.saturated.ops_per_s`, value: r.opsPerSec, unit: 'ops/s', ...common, note: 'driver and node share the cores: pessimistic on small machines' });
-  reportBench({ suite: SUITE, metric: `${op}.saturated.p50_ms`, value: ms(r.latency.p50Us), unit: 'ms', inFlight: IN_FLIGHT });
-  reportBench({ suite: SUITE, metric: `${op}.saturated.p99_ms`, value: ms(r.latency.p99Us), unit: 'ms', inFlight: IN_FLIGHT, p999Ms: ms(r.latency.p999Us), maxMs: ms(r.latency.maxUs), ...driverLoop(r) });
+  reportBench({ suite: SUITE, metric: `${op}.saturated.p50_ms`, value: r.latencyMs.p50, unit: 'ms', inFlight });
+  reportBench({ suite: SUITE, metric: `${op}.saturated.p99_ms`, value: r.latencyMs.p99, unit: 'ms', inFlight, p999Ms: r.latencyMs.p999, maxMs: r.latencyMs.max, ...driverLoop(r) });
   reportBench({
     suite: SUITE,
     metric: `${op}.saturated.server_cpu_us_per_op`,
@@ -140,26 +186,27 @@ function reportSaturated(op: Operation, p: MeasuredPhase): void {
     target: `<= ${TARGET_CPU_US_PER_OP}`,
     met: p.serverCpuUsPerOp <= TARGET_CPU_US_PER_OP,
     serverCores: p.serverCores,
-    driverCpuUsPerOp: r.driverCpuUsPerOp,
+    driverCpuUsPerOp: r.client.cpuUsPerOp,
   });
 }
 
 function reportFixedRate(op: Operation, p: MeasuredPhase): void {
   const r = p.result;
-  const common = { ratePerSec: r.ratePerSec, achievedOpsPerSec: r.opsPerSec, rateFraction: RATE_FRACTION, errors: r.errors, misses: r.misses };
-  reportBench({ suite: SUITE, metric: `${op}.fixed_rate.p50_ms`, value: ms(r.latency.p50Us), unit: 'ms', ...common, serviceP50Ms: ms(r.serviceLatency?.p50Us ?? 0) });
+  const fixed = r.fixedRate!;
+  const common = { ratePerSec: fixed.targetOpsPerSec, achievedOpsPerSec: r.opsPerSec, rateFraction: RATE_FRACTION, errors: r.errors, misses: r.misses };
+  reportBench({ suite: SUITE, metric: `${op}.fixed_rate.p50_ms`, value: r.latencyMs.p50, unit: 'ms', ...common, serviceP50Ms: fixed.serviceLatencyMs.p50 });
   reportBench({
     suite: SUITE,
     metric: `${op}.fixed_rate.p99_ms`,
-    value: ms(r.latency.p99Us),
+    value: r.latencyMs.p99,
     unit: 'ms',
     target: `<= ${TARGET_P99_MS_AT_FIXED_RATE}`,
-    met: ms(r.latency.p99Us) <= TARGET_P99_MS_AT_FIXED_RATE,
+    met: r.latencyMs.p99 <= TARGET_P99_MS_AT_FIXED_RATE,
     ...common,
-    p999Ms: ms(r.latency.p999Us),
-    maxMs: ms(r.latency.maxUs),
-    serviceP99Ms: ms(r.serviceLatency?.p99Us ?? 0),
-    meanStartLagMs: ms(r.meanStartLagUs ?? 0),
+    p999Ms: r.latencyMs.p999,
+    maxMs: r.latencyMs.max,
+    serviceP99Ms: fixed.serviceLatencyMs.p99,
+    meanStartLagMs: fixed.startLagMs.mean,
     ...driverLoop(r),
     note: 'from the intended start (open loop); includes the ~1 ms timer granularity (meanStartLagMs)',
   });
@@ -171,7 +218,7 @@ function reportFixedRate(op: Operation, p: MeasuredPhase): void {
     target: `<= ${TARGET_CPU_US_PER_OP}`,
     met: p.serverCpuUsPerOp <= TARGET_CPU_US_PER_OP,
     serverCores: p.serverCores,
-    driverCpuUsPerOp: r.driverCpuUsPerOp,
+    driverCpuUsPerOp: r.client.cpuUsPerOp,
   });
 }
 
@@ -188,18 +235,15 @@ async function run(r: Resources): Promise<void> {
     new Promise((_, reject) => (readyTimer = setTimeout(() => reject(new Error(`the node was not ready within ${NODE_READY_TIMEOUT_MS} ms:\n${r.node!.recentOutput()}`)), NODE_READY_TIMEOUT_MS))),
   ]).finally(() => clearTimeout(readyTimer));
 
-  r.load = new LoadProcess({ contactPoint: `127.0.0.1:${ports[0]}`, metricsUrl, shardCount: SMP, connections: CONNECTIONS, balanceAttempts: BALANCE_ATTEMPTS, seed: SEED });
-  const setup = await r.load.send({ kind: 'setup' });
-  if (setup.kind !== 'setup-done') throw new Error(`unexpected reply ${setup.kind} to setup`);
-  process.stderr.write(`cql bench: node pid ${r.node.pid}; ${CONNECTIONS} connections, shard shares ${setup.shardShares.join('/')} after ${setup.attempts} attempt(s)${setup.balanced ? '' : ' (uneven)'}\n`);
-  if (WARMUP_SECONDS > 0) {
-    await r.load.send({ kind: 'saturated', op: 'insert', seconds: WARMUP_SECONDS, inFlight: IN_FLIGHT });
-    await r.load.send({ kind: 'saturated', op: 'select', seconds: WARMUP_SECONDS / 2, inFlight: IN_FLIGHT });
-  }
+  const contactPoint = `127.0.0.1:${ports[0]}`;
+  process.stderr.write(`cql bench: node pid ${r.node.pid}; ${CONNECTIONS} connections\n`);
   const ticks = clockTicksPerSec();
+  let rows = 0;
   const saturated = new Map<Operation, MeasuredPhase>();
   for (const op of ['insert', 'select'] as const) {
-    const p = await measure(r, ticks, metricsUrl, { kind: 'saturated', op, seconds: SECONDS, inFlight: IN_FLIGHT });
+    const warmupSeconds = op === 'insert' ? WARMUP_SECONDS : WARMUP_SECONDS / 2;
+    const p = await measure(r, ticks, metricsUrl, contactPoint, { op, warmupSeconds, rows });
+    if (op === 'insert') rows += rowsWritten(p.result);
     saturated.set(op, p);
     reportSaturated(op, p);
   }
@@ -209,7 +253,9 @@ async function run(r: Resources): Promise<void> {
   }
   for (const op of ['insert', 'select'] as const) {
     const ratePerSec = Math.max(1, saturated.get(op)!.result.opsPerSec * RATE_FRACTION);
-    reportFixedRate(op, await measure(r, ticks, metricsUrl, { kind: 'fixed-rate', op, seconds: SECONDS, ratePerSec }));
+    const p = await measure(r, ticks, metricsUrl, contactPoint, { op, warmupSeconds: WARMUP_SECONDS / 2, ratePerSec, rows });
+    if (op === 'insert') rows += rowsWritten(p.result);
+    reportFixedRate(op, p);
   }
 }
 
