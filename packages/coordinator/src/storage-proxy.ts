@@ -1,5 +1,6 @@
 import { CharybdisError, shardOf } from '@charybdis/core';
 import type { Smp } from '@charybdis/core';
+import { encodePartitionUpdate, normalizePartitionUpdate } from '@charybdis/schema';
 import type { PartitionUpdate } from '@charybdis/schema';
 import type { ReplicaDatabase } from '@charybdis/replica';
 import type { PagingState, RangeReadCommand, ReadCommand, ResultPartition, SinglePartitionReadResult } from '@charybdis/storage';
@@ -7,6 +8,7 @@ import { mergeShardPages } from './merge-shard-pages';
 
 /** smp verbs the proxy serves on every shard (payloads are plain data). */
 export const StorageProxyVerbs = {
+  /** A write for the owning shard: the update normalized and encoded (encodePartitionUpdate) by the sender. */
   APPLY: 'storage_proxy.apply',
   READ: 'storage_proxy.read',
   RANGE: 'storage_proxy.range',
@@ -61,7 +63,7 @@ export class StorageProxy {
     this.#shard = shard;
     this.#db = db;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_SHARD_TIMEOUT_MS;
-    shard.smp.registerVerb<PartitionUpdate>(StorageProxyVerbs.APPLY, (update) => this.#db.apply(update));
+    shard.smp.registerVerb<Uint8Array>(StorageProxyVerbs.APPLY, (encoded) => this.#db.applyEncoded(encoded));
     shard.smp.registerVerb<ReadRequest>(StorageProxyVerbs.READ, (r) => this.#db.table(r.tableId).read(r.partitionKey, r.token, r.command));
     shard.smp.registerVerb<RangeRequest>(StorageProxyVerbs.RANGE, (r) => this.#localRange(r));
   }
@@ -72,10 +74,13 @@ export class StorageProxy {
   }
 
   /** Applies one partition's update on its owning shard. */
-  mutate(update: PartitionUpdate): Promise<void> {
+  async mutate(update: PartitionUpdate): Promise<void> {
     const owner = this.ownerOf(update.token);
     if (owner === this.#shard.id) return this.#db.apply(update);
-    return this.#shard.smp.invokeOn<void>(owner, StorageProxyVerbs.APPLY, update, { timeoutMs: this.#timeoutMs });
+    // The owner gets the mutation's binary form: smaller than the object graph over smp, and
+    // the very bytes it appends to its commitlog (every shard has every table's schema).
+    const encoded = encodePartitionUpdate(normalizePartitionUpdate(update, this.#db.table(update.tableId).comparators));
+    return this.#shard.smp.invokeOn<void>(owner, StorageProxyVerbs.APPLY, encoded, { timeoutMs: this.#timeoutMs });
   }
 
   /** Applies several updates (a batch), each on its owner, concurrently; rejects with the first failure. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CharybdisError } from '@charybdis/core';
-import { decodePartitionUpdate, encodePartitionUpdate, peekPartitionUpdateTableId } from '@charybdis/schema';
+import { decodePartitionUpdate, encodePartitionUpdate, normalizePartitionUpdate, peekPartitionUpdateTableId } from '@charybdis/schema';
 import type { PartitionUpdate } from '@charybdis/schema';
 import { Commitlog, compareReplayPositions, parseCompactionOptions, replayCommitlog } from '@charybdis/storage';
 import type { CommitlogStats, CommitlogSyncMode, ReplayPosition } from '@charybdis/storage';
@@ -158,14 +158,34 @@ export class ReplicaDatabase {
     this.#checkRunning();
     const table = this.table(update.tableId);
     if (table.failure !== null) throw table.failure;
+    // Normalized once here: the commitlog's bytes are then also what the memtable stores for
+    // a partition it does not hold yet.
+    const normalized = normalizePartitionUpdate(update, table.comparators);
+    await this.#applyNormalized(table, normalized, encodePartitionUpdate(normalized));
+  }
+
+  /**
+   * `apply` of an update already encoded (encodePartitionUpdate of a normalized update, as
+   * another shard sends it): decoded once, and the same bytes go to the commitlog. Throws
+   * SCHEMA_CORRUPT_MUTATION when the bytes do not decode (or are not normalized).
+   */
+  async applyEncoded(encoded: Uint8Array): Promise<void> {
+    this.#checkRunning();
+    const table = this.table(peekPartitionUpdateTableId(encoded));
+    if (table.failure !== null) throw table.failure;
+    // Views into `encoded` (the caller's, never rewritten) rather than copies of every value.
+    await this.#applyNormalized(table, decodePartitionUpdate(encoded, table.comparators, { copyBytes: false }), encoded);
+  }
+
+  async #applyNormalized(table: Table, normalized: PartitionUpdate, encoded: Uint8Array): Promise<void> {
     const startMs = performance.now();
     // Until the memtable holds it, the entry is only in the commitlog: pin its segment (a
     // flush finishing meanwhile must not recycle it).
     const pin = { position: this.commitlog.position };
     this.#pins.add(pin);
     try {
-      const position = await this.commitlog.append(encodePartitionUpdate(update));
-      await table.apply(update, position);
+      const position = await this.commitlog.append(encoded);
+      await table.apply(normalized, position, encoded);
       const metrics = table.metrics;
       metrics.writes.inc();
       metrics.writeLatencyUs.observe(elapsedUs(startMs));

@@ -207,19 +207,20 @@ export class Table {
    * Applies a mutation to the active memtable; `position` is where the database logged it
    * (absent for data that needs no replay). When the LSA is out of memory the memtable is
    * flushed and the write retried once; if memory is still short, REPLICA_OVERLOADED.
+   * `encodedNormalized`: see Memtable.apply (the commitlog's bytes of a normalized update).
    */
-  async apply(update: PartitionUpdate, position?: ReplayPosition): Promise<void> {
+  async apply(update: PartitionUpdate, position?: ReplayPosition, encodedNormalized?: Uint8Array): Promise<void> {
     this.#checkUsable();
     this.#counters.writes++;
     try {
-      this.#applyToActive(update, position);
+      this.#applyToActive(update, position, encodedNormalized);
       return;
     } catch (err) {
       if (!hasErrorCode(err, LsaErrorCode.OUT_OF_MEMORY)) throw err;
     }
     await this.flush();
     try {
-      this.#applyToActive(update, position);
+      this.#applyToActive(update, position, encodedNormalized);
     } catch (err) {
       if (!hasErrorCode(err, LsaErrorCode.OUT_OF_MEMORY)) throw err;
       throw new CharybdisError(ReplicaErrorCodes.OVERLOADED, `no memory for a write to ${this.qualifiedName} even after a flush; try again later`, { cause: err });
@@ -427,8 +428,8 @@ export class Table {
     this.#active.retire();
   }
 
-  #applyToActive(update: PartitionUpdate, position: ReplayPosition | undefined): void {
-    this.#active.memtable.apply(update);
+  #applyToActive(update: PartitionUpdate, position: ReplayPosition | undefined, encodedNormalized: Uint8Array | undefined): void {
+    this.#active.memtable.apply(update, encodedNormalized);
     if (position !== undefined) this.#active.noteLogged(position);
   }
 

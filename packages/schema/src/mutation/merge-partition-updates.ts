@@ -6,7 +6,7 @@ import { invalidMutationError } from './invalid-mutation-error';
 import type { PartitionUpdate } from './partition-update';
 import { RangeTombstoneCursor, normalizeRangeTombstones } from './range-tombstone-list';
 import type { Row, StaticRow } from './row';
-import { mergeColumnLists, mergeRowGroup, shadowColumns, shadowRow } from './row-merger';
+import { isPlainNormalizedRow, mergeColumnLists, mergeRowGroup, shadowColumns, shadowRow } from './row-merger';
 import type { TableComparators } from './table-comparators';
 
 function checkSamePartition(updates: readonly PartitionUpdate[]): void {
@@ -68,8 +68,20 @@ function mergeStatic(updates: readonly PartitionUpdate[], partitionDeletion: Del
  */
 export function mergeManyPartitionUpdates(updates: readonly PartitionUpdate[], comparators: TableComparators): PartitionUpdate {
   if (updates.length === 0) throw invalidMutationError('nothing to merge');
-  checkSamePartition(updates);
   const first = updates[0]!;
+  // The shape of almost every statement's write (one live row, nothing deleted), already
+  // normalized: merging it alone gives it back, so it is returned as it is (after the checks).
+  if (
+    updates.length === 1 &&
+    first.partitionDeletion === undefined &&
+    first.staticRow === undefined &&
+    first.rangeTombstones.length === 0 &&
+    first.rows.length === 1 &&
+    isPlainNormalizedRow(first.rows[0]!, comparators)
+  ) {
+    return first;
+  }
+  checkSamePartition(updates);
   let partitionDeletion: DeletionTime | undefined;
   for (const u of updates) partitionDeletion = maxDeletion(partitionDeletion, u.partitionDeletion);
 

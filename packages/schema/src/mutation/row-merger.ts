@@ -87,6 +87,18 @@ export function mergeColumnLists(lists: readonly (readonly ColumnData[])[], comp
   });
 }
 
+/**
+ * True when `row` alone, under no deletion, is already its own normalized form: no row
+ * deletion, something live (a marker or a column), simple cells strictly sorted by column
+ * and valid for the table, a valid full clustering. Merging it alone would copy it unchanged.
+ */
+export function isPlainNormalizedRow(row: Row, comparators: TableComparators): boolean {
+  if (row.deletion !== undefined || (row.marker === undefined && row.columns.length === 0)) return false;
+  if (!isSortedSimpleList(row.columns, comparators)) return false;
+  comparators.clustering.validate(row.clustering, true);
+  return true;
+}
+
 /** True when `list` is already what merging it alone gives: simple cells only, strictly sorted by column (checked against the table). */
 function isSortedSimpleList(list: readonly ColumnData[], comparators: TableComparators): boolean {
   for (let i = 0; i < list.length; i++) {

@@ -111,19 +111,24 @@ export class Memtable {
    * entry is allocated before the old one is touched, so when allocation fails
    * (LSA_OUT_OF_MEMORY, LSA_OBJECT_TOO_LARGE) the partition keeps its previous content.
    * `update.token` must be the key's token (not checked).
+   *
+   * `encodedNormalized`, when given, must be `encodePartitionUpdate(update)` of an `update`
+   * that is already normalized (what the database wrote to the commitlog): a partition new
+   * to this memtable then stores those bytes as they are instead of encoding them again.
    */
-  apply(update: PartitionUpdate): void {
+  apply(update: PartitionUpdate, encodedNormalized?: Uint8Array): void {
     this.#checkLive();
     if (update.tableId !== this.tableId) {
       throw new CharybdisError(MemtableErrorCodes.WRONG_TABLE, `update of table ${update.tableId} applied to the memtable of ${this.tableId}`);
     }
     const key = encodeEntryKey(update.token, update.partitionKey);
     const old = this.#index.get(key);
-    const merged =
-      old === NULL_HANDLE
-        ? normalizePartitionUpdate(update, this.#comparators)
-        : mergePartitionUpdates(this.#decodeEntry(old), update, this.#comparators);
-    const encoded = encodePartitionUpdate(merged);
+    const encoded =
+      old !== NULL_HANDLE
+        ? // The old entry decoded as views into the region: merged and encoded at once, before
+          // the allocation below may move it.
+          encodePartitionUpdate(mergePartitionUpdates(this.#decodeEntry(old, false), update, this.#comparators))
+        : (encodedNormalized ?? encodePartitionUpdate(normalizePartitionUpdate(update, this.#comparators)));
     const region = this.#region;
     const h = region.allocate(key.length + encoded.length); // may compact: no view is held here
     const buf = region.bufferOf(h);
@@ -211,9 +216,10 @@ export class Memtable {
     if (!this.#destroyed) this.#onFlushNeeded?.(event);
   }
 
-  #decodeEntry(h: number): PartitionUpdate {
+  /** The entry's update; `copyBytes` false: its byte arrays are views into the region, valid only until the next allocation. */
+  #decodeEntry(h: number, copyBytes = true): PartitionUpdate {
     const view = this.#region.read(h);
-    return decodePartitionUpdate(view.subarray(entryUpdateOffset(view, 0)), this.#comparators);
+    return decodePartitionUpdate(view.subarray(entryUpdateOffset(view, 0)), this.#comparators, { copyBytes });
   }
 
   #noteTimestamps(update: PartitionUpdate): void {
