@@ -68,7 +68,12 @@ export class InteractiveSession {
       removeHistoryDuplicates: true,
     });
     this.#rl.on('line', (text) => this.#queue.push({ kind: 'line', text }));
-    this.#rl.on('SIGINT', () => this.#queue.push({ kind: 'cancel' }));
+    this.#rl.on('SIGINT', () => {
+      // readline keeps the half-typed line on Ctrl-C when SIGINT is handled: drop it.
+      this.#rl.write(null, { ctrl: true, name: 'e' });
+      this.#rl.write(null, { ctrl: true, name: 'u' });
+      this.#queue.push({ kind: 'cancel' });
+    });
     this.#rl.on('close', () => this.#queue.push({ kind: 'eof' }));
     const write = (s: string): void => void opts.output.write(s);
     this.io = {
