@@ -73,6 +73,11 @@ async function run(options: CqlshOptions): Promise<number> {
 }
 
 function main(): void {
+  // `cqlsh -e … | head`: a closed pipe ends the output quietly, as in a shell pipeline.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   let command;
   try {
     command = parseCliArgs(process.argv.slice(2), process.env);

@@ -130,6 +130,11 @@ export class Shell {
           return;
         case 'source':
           return await this.#source(args);
+        case 'capture':
+        case 'copy':
+        case 'login':
+        case 'history':
+          throw new ShellError(`${word.toUpperCase()} is not supported by this cqlsh yet.`);
         case 'describe':
         case 'desc': {
           const lines = await runDescribe({ client: this.session.client, clusterName: this.session.info.clusterName, keyspace: this.keyspace }, args);
@@ -279,7 +284,15 @@ export class Shell {
       this.printError(formatQueryError(err), loc);
       return false;
     }
-    for (const w of result.info?.warnings ?? []) this.io.err(`Warnings :\n${w}\n`);
+    const warnings = result.info?.warnings ?? [];
+    if (warnings.length > 0) {
+      this.io.out('');
+      this.io.out('Warnings :');
+      for (const w of warnings) {
+        this.io.out(w);
+        this.io.out('');
+      }
+    }
     const columns = (result.columns ?? []) as { name: string; type: DriverType }[];
     if (columns.length === 0) return true;
     const names = columns.map((c) => c.name);

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CQLSH_BIN, cqlsh, startNode, tempDir } from './support/node-harness';
+import type { TestNode } from './support/node-harness';
+import { PtySession, ptyAvailable } from './support/pty-session';
+
+/**
+ * The real bin/cqlsh at a terminal (a pty through util-linux `script`) against a real
+ * node: multi-line input, USE and the prompt, table output, an error without leaving the
+ * session, ---MORE--- paging, Ctrl-C, Ctrl-D, the history file.
+ */
+
+jest.setTimeout(180_000);
+
+const HAVE_PTY = ptyAvailable();
+if (!HAVE_PTY) {
+  console.warn('cqlsh-interactive.test.ts skipped: util-linux `script` cannot run a pseudo-terminal here');
+}
+const ptyTest = HAVE_PTY ? test : test.skip;
+
+let node: TestNode;
+let dir: string;
+
+beforeAll(async () => {
+  node = await startNode();
+  dir = tempDir('cqlsh-interactive-');
+});
+
+afterAll(async () => {
+  await node?.stop();
+});
+
+/** Parses a cqlsh table back: header names and the cells of each row. */
+function parseTable(chunk: string): { names: string[]; rows: string[][] } {
+  const lines = chunk.split('\n');
+  const sep = lines.findIndex((l) => /^-+(\+-+)*$/.test(l));
+  const names = lines[sep - 1]!.split('|').map((s) => s.trim());
+  const rows: string[][] = [];
+  for (const l of lines.slice(sep + 1)) {
+    if (l.trim() === '' || !l.startsWith(' ')) break;
+    rows.push(l.split('|').map((s) => s.trim()));
+  }
+  return { names, rows };
+}
+
+ptyTest('an interactive session: multi-line DDL, USE, SELECT, an error, paging, Ctrl-C, Ctrl-D', async () => {
+  // 250 rows to page through, loaded in batch mode first
+  const load = ['CREATE KEYSPACE pg WITH replication = {\'class\': \'SimpleStrategy\', \'replication_factor\': 1};', 'CREATE TABLE pg.many (k int PRIMARY KEY, v int);'];
+  for (let i = 0; i < 250; i++) load.push(`INSERT INTO pg.many (k, v) VALUES (${i}, ${i * 2});`);
+  const file = path.join(dir, 'load.cql');
+  fs.writeFileSync(file, load.join('\n') + '\n');
+  const loaded = cqlsh(['127.0.0.1', String(node.port), '-f', file]);
+  expect(loaded.stderr).toBe('');
+  expect(loaded.status).toBe(0);
+
+  const history = path.join(dir, 'history');
+  const sh = new PtySession(`${CQLSH_BIN} 127.0.0.1 ${node.port}`, { CQL_HISTORY: history });
+  try {
+    await sh.waitFor(`Connected to Test Cluster at 127.0.0.1:${node.port}`);
+    await sh.waitFor(/\[cqlsh [^|]+ \| Cassandra [^|]+ \| CQL spec [^|]+ \| Native protocol v4\]/);
+    await sh.waitFor('cqlsh> ');
+
+    // a statement over several lines, with a comment holding a ';'
+    sh.send("CREATE KEYSPACE it WITH replication = {'class': 'SimpleStrategy', -- rf; below\n");
+    await sh.waitFor('   ... ');
+    sh.send("'replication_factor': 1};\n");
+    await sh.waitFor('cqlsh> ');
+
+    sh.send('USE it;\n');
+    await sh.waitFor('cqlsh:it> ');
+    sh.send('CREATE TABLE t (\n');
+    await sh.waitFor('      ... ');
+    sh.send('k int PRIMARY KEY, v text, l list<int>);\n');
+    await sh.waitFor('cqlsh:it> ');
+    sh.send("INSERT INTO t (k, v, l) VALUES (1, 'one', [1, 2]); INSERT INTO t (k, v) VALUES (22, 'twenty-two');\n");
+    await sh.waitFor('cqlsh:it> ');
+    sh.send('SELECT * FROM t;\n');
+    const out = await sh.waitFor('(2 rows)');
+    const table = parseTable(out);
+    expect(table.names).toEqual(['k', 'l', 'v']);
+    expect(table.rows.sort()).toEqual([['1', '[1, 2]', 'one'], ['22', 'null', 'twenty-two']].sort());
+    expect(out).toMatch(/\n k {2}\| l {6}\| v\n----\+--------\+------------\n/);
+    await sh.waitFor('cqlsh:it> ');
+
+    // an error is printed (no file:line prefix at a terminal) and the session goes on
+    sh.send('SELECT * FROM nope;\n');
+    const err = await sh.waitFor('cqlsh:it> ');
+    expect(err).toContain('InvalidRequest: Error from server: code=2200 [Invalid query] message="');
+    expect(err).not.toContain('<stdin>');
+    sh.send("SELECT v FROM t WHERE k = 22;\n");
+    expect(parseTable(await sh.waitFor('(1 rows)')).rows).toEqual([['twenty-two']]);
+
+    // paging: 100 rows per page, ---MORE--- between pages
+    sh.send('SELECT * FROM pg.many;\n');
+    const page1 = await sh.waitFor('---MORE---');
+    expect(parseTable(page1).rows).toHaveLength(100);
+    sh.send('\n');
+    const page2 = await sh.waitFor('---MORE---');
+    expect(parseTable(page2).rows).toHaveLength(100);
+    sh.send('\n');
+    const page3 = await sh.waitFor('(250 rows)');
+    expect(parseTable(page3).rows).toHaveLength(50);
+    await sh.waitFor('cqlsh:it> ');
+
+    // Ctrl-C drops the half-typed statement
+    sh.send('SELECT * FROM');
+    await sh.waitFor('SELECT * FROM');
+    sh.send('\x03');
+    await sh.waitFor(/\ncqlsh:it> /); // a fresh prompt on a new line (not readline's redraw)
+    sh.send('SHOW HOST\n');
+    const host = await sh.waitFor('cqlsh:it> ');
+    expect(host).toContain(`Connected to Test Cluster at 127.0.0.1:${node.port}`);
+    expect(host).not.toContain('SyntaxException');
+
+    // Ctrl-D on an empty line leaves with status 0
+    sh.send('\x04');
+    expect(await sh.exited).toBe(0);
+  } finally {
+    sh.kill();
+  }
+  const saved = fs.readFileSync(history, 'utf8');
+  expect(saved).toContain('USE it;');
+  expect(saved).toContain('SHOW HOST');
+});
