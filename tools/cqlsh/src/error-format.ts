@@ -68,6 +68,11 @@ export function formatQueryError(err: unknown): string {
   return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
 }
 
+/** A message on one line, `'` escaped as in a Python repr. */
+function oneLine(message: string): string {
+  return message.replace(/\s+/g, ' ').trim().replace(/'/g, "\\'");
+}
+
 function hex(code: number): string {
   return code.toString(16).padStart(4, '0');
 }
@@ -87,7 +92,7 @@ function info(e: DriverError): string {
 function hostErrors(inner: Record<string, unknown> | undefined): string {
   const items = Object.entries(inner ?? {}).map(([host, err]) => {
     const e = err as { message?: string; code?: string };
-    return `'${host}': '${(e?.message ?? String(err)).replace(/'/g, "\\'")}'`;
+    return `'${host}': '${oneLine(e?.message ?? String(err))}'`;
   });
   return `{${items.join(', ')}}`;
 }
@@ -102,7 +107,7 @@ export function formatConnectionError(err: unknown, contactPoint: string): strin
     return `Connection error: ('Unable to connect to any servers', ${hostErrors(e.innerErrors)})`;
   }
   if (e.name === 'ResponseError' && e.code === 0x0100) {
-    return `Connection error: ('Unable to connect to any servers', {'${contactPoint}': AuthenticationFailed('${(e.message ?? '').replace(/'/g, "\\'")}')})`;
+    return `Connection error: ('Unable to connect to any servers', {'${contactPoint}': AuthenticationFailed('${oneLine(e.message ?? '')}')})`;
   }
-  return `Connection error: ('Unable to connect to any servers', {'${contactPoint}': '${(e.message ?? String(err)).replace(/'/g, "\\'")}'})`;
+  return `Connection error: ('Unable to connect to any servers', {'${contactPoint}': '${oneLine(e.message ?? String(err))}'})`;
 }

@@ -97,6 +97,9 @@ function main(): void {
   run(command.options).then(
     (code) => {
       process.exitCode = code;
+      // A driver still retrying a host that never answered must not keep the shell alive:
+      // once the output is flushed, leave.
+      if (code === 1) process.stderr.write('', () => process.stdout.write('', () => process.exit(code)));
     },
     (err: unknown) => {
       process.stderr.write(`cqlsh: ${(err as Error).stack ?? String(err)}\n`);

@@ -5,6 +5,7 @@
  */
 import dns from 'node:dns/promises';
 import fs from 'node:fs';
+import net from 'node:net';
 import { Client, auth, policies, types } from 'cassandra-driver';
 import type { CqlshOptions } from './cli-options';
 
@@ -41,7 +42,7 @@ function clientOptions(opts: CqlshOptions, address: string): ConstructorParamete
   if (opts.ssl) {
     options.sslOptions = {
       rejectUnauthorized: opts.sslValidate,
-      servername: opts.host,
+      ...(net.isIP(opts.host) === 0 ? { servername: opts.host } : {}),
       ...(opts.sslCertfile !== undefined ? { ca: [fs.readFileSync(opts.sslCertfile)] } : {}),
     };
   }
@@ -59,18 +60,42 @@ export async function openSession(opts: CqlshOptions): Promise<Session> {
   }
   const client = new Client(clientOptions(opts, address));
   try {
-    await client.connect();
-    const local = (await client.execute("SELECT cluster_name, release_version, cql_version, native_protocol_version FROM system.local WHERE key = 'local'")).first();
-    const info: ServerInfo = {
-      clusterName: String(local?.get('cluster_name') ?? ''),
-      releaseVersion: String(local?.get('release_version') ?? 'unknown'),
-      cqlVersion: String(local?.get('cql_version') ?? 'unknown'),
-      // cassandra-driver 4.x speaks v4 at most (it never negotiates v5).
-      protocolVersion: Math.min(4, Number(local?.get('native_protocol_version') ?? 4) || 4),
-    };
-    return { client, info, contactPoint };
+    return await withDeadline(connectAndRead(client, contactPoint), opts.connectTimeoutS, contactPoint);
   } catch (err) {
     await client.shutdown().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Bounds the whole connection (TCP, TLS, STARTUP, the control connection's queries) by
+ * --connect-timeout: the driver's own connectTimeout covers only the TCP connect, and a
+ * host that accepts but never answers would otherwise hold the shell for a minute.
+ */
+function withDeadline<T>(work: Promise<T>, seconds: number, contactPoint: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = Object.assign(new Error('All host(s) tried for query failed'), {
+        name: 'NoHostAvailableError',
+        innerErrors: { [contactPoint]: new Error(`Timed out creating connection (${seconds} seconds)`) },
+      });
+      reject(err);
+    }, seconds * 1000);
+  });
+  work.catch(() => undefined); // observed through the race; a late failure is not unhandled
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+async function connectAndRead(client: Client, contactPoint: string): Promise<Session> {
+  await client.connect();
+  const local = (await client.execute("SELECT cluster_name, release_version, cql_version, native_protocol_version FROM system.local WHERE key = 'local'")).first();
+  const info: ServerInfo = {
+    clusterName: String(local?.get('cluster_name') ?? ''),
+    releaseVersion: String(local?.get('release_version') ?? 'unknown'),
+    cqlVersion: String(local?.get('cql_version') ?? 'unknown'),
+    // cassandra-driver 4.x speaks v4 at most (it never negotiates v5).
+    protocolVersion: Math.min(4, Number(local?.get('native_protocol_version') ?? 4) || 4),
+  };
+  return { client, info, contactPoint };
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { cqlsh, freePorts, startNode, tempDir } from './support/node-harness';
 import type { TestNode } from './support/node-harness';
@@ -130,6 +131,25 @@ test('an unreachable host: one Connection error line, status 1', async () => {
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(new RegExp(`^Connection error: \\('Unable to connect to any servers', \\{'127\\.0\\.0\\.1:${port}': '.*ECONNREFUSED.*'\\}\\)\\n$`));
   expect(r.stdout).toBe('');
+});
+
+test('a host that accepts but never answers: --connect-timeout bounds the wait, status 1', async () => {
+  const silent = net.createServer(() => undefined); // accepts, never replies
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as net.AddressInfo).port;
+    const r = cqlsh(['127.0.0.1', String(port), '--connect-timeout', '1', '-e', 'SELECT 1']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`Connection error: ('Unable to connect to any servers', {'127.0.0.1:${port}': 'Timed out creating connection (1 seconds)'})\n`);
+  } finally {
+    silent.close();
+  }
+});
+
+test('--ssl against a node without TLS: a Connection error, status 1', () => {
+  const r = cqlsh([...hostPort, '--ssl', '--connect-timeout', '5', '-e', 'SELECT 1'], { env: { SSL_VALIDATE: 'false' } });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/^Connection error: \('Unable to connect to any servers', \{'127\.0\.0\.1:\d+': '.+'\}\)\n$/);
 });
 
 test('bad command lines and missing files', () => {
