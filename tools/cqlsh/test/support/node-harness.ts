@@ -71,6 +71,25 @@ export async function startNode(): Promise<TestNode> {
   };
 }
 
+/** What a cqlsh run printed and its exit status. */
+export interface CqlshRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Like `cqlsh` but without blocking the test's event loop (for servers run by the test). */
+export function cqlshAsync(args: string[], opts: { env?: Record<string, string> } = {}): Promise<CqlshRun> {
+  return new Promise((resolve) => {
+    const proc = spawn(CQLSH_BIN, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Runs cqlsh without a terminal (stdin a pipe) and waits for it. */
 export function cqlsh(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
   return spawnSync(CQLSH_BIN, args, { input: opts.input ?? '', encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60_000 });
