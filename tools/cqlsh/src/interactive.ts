@@ -112,11 +112,21 @@ export class InteractiveSession {
       line += 1;
       buffer = incomplete ? rest : '';
       for (const st of statements) {
+        if (st.text.includes('\n')) this.#remember(`${st.text.replace(/\s*\n\s*/g, ' ')};`);
         await shell.runStatement(st.text);
         if (shell.stopped) break;
       }
     }
     this.close();
+  }
+
+  /** Adds a statement typed over several lines to the history as one line (as cqlsh). */
+  #remember(entry: string): void {
+    const history = (this.#rl as unknown as { history?: string[] }).history;
+    if (history !== undefined && history[0] !== entry) {
+      history.unshift(entry);
+      if (history.length > HISTORY_MAX_ENTRIES) history.length = HISTORY_MAX_ENTRIES;
+    }
   }
 
   /** Saves the history and releases the terminal. */

@@ -121,4 +121,31 @@ ptyTest('an interactive session: multi-line DDL, USE, SELECT, an error, paging, 
   const saved = fs.readFileSync(history, 'utf8');
   expect(saved).toContain('USE it;');
   expect(saved).toContain('SHOW HOST');
+  // a statement typed over two lines is also remembered as one line
+  expect(saved).toContain('CREATE TABLE t ( k int PRIMARY KEY, v text, l list<int>);');
+});
+
+ptyTest('-k starts in a keyspace; EXPAND ON pages vertically; Ctrl-C at ---MORE--- stops; EXIT', async () => {
+  // uses the keyspaces the first test created
+  const sh = new PtySession(`${CQLSH_BIN} -k pg 127.0.0.1 ${node.port}`, { CQL_HISTORY: path.join(dir, 'history2') });
+  try {
+    await sh.waitFor('cqlsh:pg> ');
+    sh.send('EXPAND ON\n');
+    expect(await sh.waitFor('cqlsh:pg> ')).toContain('EXPAND set to ON');
+    sh.send('PAGING 2\n');
+    expect(await sh.waitFor('cqlsh:pg> ')).toContain('Page size: 2');
+    sh.send('SELECT k, v FROM many;\n');
+    const page1 = await sh.waitFor('---MORE---');
+    expect(page1).toMatch(/@ Row 1\n-+\+-+\n k \| \d+\n v \| \d+\n\n@ Row 2\n/);
+    sh.send('\n');
+    expect(await sh.waitFor('---MORE---')).toContain('@ Row 3');
+    sh.send('\x03');
+    const stopped = await sh.waitFor(/\ncqlsh:pg> /);
+    expect(stopped).not.toContain('@ Row 5');
+    expect(stopped).toContain('(4 rows)');
+    sh.send('EXIT\n');
+    expect(await sh.exited).toBe(0);
+  } finally {
+    sh.kill();
+  }
 });
