@@ -46,6 +46,8 @@ class InputQueue {
 export interface InteractiveOptions {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
+  /** Where errors go (stderr, as cqlsh; on a terminal it is the same screen). */
+  errorOutput: NodeJS.WritableStream;
   historyFile: string;
   username?: string;
 }
@@ -78,7 +80,7 @@ export class InteractiveSession {
     const write = (s: string): void => void opts.output.write(s);
     this.io = {
       out: (line) => write(`${line}\n`),
-      err: (line) => write(`${line}\n`),
+      err: (line) => void opts.errorOutput.write(`${line}\n`),
       more: async () => {
         this.#rl.setPrompt('---MORE---');
         this.#rl.prompt();

@@ -42,7 +42,7 @@ async function run(options: CqlshOptions): Promise<number> {
   }
   const interactive = options.execute === undefined && fileText === undefined && process.stdin.isTTY === true;
   const term = interactive
-    ? new InteractiveSession({ input: process.stdin, output: process.stdout, historyFile: historyPath(process.env), ...(options.username !== undefined ? { username: options.username } : {}) })
+    ? new InteractiveSession({ input: process.stdin, output: process.stdout, errorOutput: process.stderr, historyFile: historyPath(process.env), ...(options.username !== undefined ? { username: options.username } : {}) })
     : undefined;
   const io = term?.io ?? { out: (l: string) => void process.stdout.write(`${l}\n`), err: (l: string) => void process.stderr.write(`${l}\n`) };
   const shell = new Shell(session, io, interactive);

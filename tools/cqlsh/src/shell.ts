@@ -80,7 +80,8 @@ export class Shell {
    * errors reported and skipped; an unfinished statement at the end is an error.
    */
   async runScript(text: string, source: string): Promise<void> {
-    const input = text.endsWith('\n') ? text : `${text}\n`;
+    const body = text.replace(/^\ufeff/, ''); // a UTF-8 byte order mark is not part of the first statement
+    const input = body.endsWith('\n') ? body : `${body}\n`;
     const { statements, incomplete } = splitStatements(input);
     for (const st of statements) {
       if (this.stopped) return;

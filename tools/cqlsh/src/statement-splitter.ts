@@ -144,12 +144,6 @@ export function splitStatements(input: string, firstLine = 1): SplitResult {
   return { statements, rest, incomplete };
 }
 
-/** True when `text` (a whole line or more) is a shell command that ends at a newline. */
-export function endsAtNewline(text: string): boolean {
-  const m = /^[A-Za-z?]+/.exec(stripLeading(text));
-  return m !== null && COMMANDS_ENDING_AT_NEWLINE.has(m[0].toLowerCase());
-}
-
 /** `text` without leading whitespace and comments. */
 export function stripLeading(text: string): string {
   let s = text;

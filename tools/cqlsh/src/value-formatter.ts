@@ -73,6 +73,7 @@ export function formatValue(value: unknown, type: DriverType, opts: FormatOption
       return `{${fields.map((f) => `${formatText(f.name, false)}: ${formatValue(obj[f.name], f.type, opts, true)}`).join(', ')}}`;
     }
     default:
+      if (Buffer.isBuffer(value)) return `0x${value.toString('hex')}`; // custom types arrive as bytes
       // ints, bigint/varint/decimal (Long, Integer, BigDecimal), uuids, date, time: their
       // own text, as Python's str() of the driver's value.
       return asText(value);

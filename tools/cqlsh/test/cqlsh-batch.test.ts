@@ -84,6 +84,12 @@ test('-f runs every statement, reports FILE:LINE for each error and goes on; sta
   expect(r.stdout).toContain(' two\n\n(1 rows)');
 });
 
+test('-f with a UTF-8 byte order mark', () => {
+  const r = cqlsh([...hostPort, '-f', writeFile('bom.cql', '\ufeffSELECT k FROM b.t WHERE k = 1;\n')]);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toContain('(1 rows)');
+});
+
 test('-f with an unterminated string at the end: Incomplete statement, status 2', () => {
   const file = writeFile('unterminated.cql', "SELECT * FROM b.t WHERE v = 'abc;\n");
   const r = cqlsh([...hostPort, '-f', file]);

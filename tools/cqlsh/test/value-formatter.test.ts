@@ -15,6 +15,7 @@ test('scalars print as cqlsh prints them', () => {
   expect(formatValue(false, T(TypeCode.boolean))).toBe('False');
   expect(formatValue(Buffer.from('cafe', 'hex'), T(TypeCode.blob))).toBe('0xcafe');
   expect(formatValue(Buffer.alloc(0), T(TypeCode.blob))).toBe('0x');
+  expect(formatValue(Buffer.from([1, 2]), T(TypeCode.custom, 'org.example.SomeType'))).toBe('0x0102');
   expect(formatValue(types.Long.fromString('-9223372036854775808'), T(TypeCode.bigint))).toBe('-9223372036854775808');
   expect(formatValue(types.BigDecimal.fromString('-12.345'), T(TypeCode.decimal))).toBe('-12.345');
   expect(formatValue(types.Uuid.fromString('5132b130-ae79-11e4-ab27-0800200c9a66'), T(TypeCode.uuid))).toBe('5132b130-ae79-11e4-ab27-0800200c9a66');
