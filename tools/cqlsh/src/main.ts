@@ -10,6 +10,7 @@ import type { CqlshOptions } from './cli-options';
 import { formatConnectionError } from './error-format';
 import { historyPath } from './history-file';
 import { InteractiveSession } from './interactive';
+import { askPassword } from './password-prompt';
 import { openSession } from './session';
 import { Shell } from './shell';
 import { quoteIdentifier } from './cql-identifiers';
@@ -32,6 +33,18 @@ async function run(options: CqlshOptions): Promise<number> {
       process.stderr.write(`Can't open '${options.file}': ${(err as Error).message}\n`);
       return 1;
     }
+  }
+  if (options.username !== undefined && options.password === undefined) {
+    if (process.stdin.isTTY !== true) {
+      process.stderr.write('cqlsh: error: -u without -p needs a terminal to ask the password on\n');
+      return 2;
+    }
+    const password = await askPassword(process.stdin, process.stdout);
+    if (password === undefined) {
+      process.stderr.write('Connection aborted.\n');
+      return 1;
+    }
+    options.password = password;
   }
   let session;
   try {

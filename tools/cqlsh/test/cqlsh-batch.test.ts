@@ -162,6 +162,9 @@ test('bad command lines and missing files', () => {
   const bad = cqlsh(['--bogus']);
   expect(bad.status).toBe(2);
   expect(bad.stderr).toContain('cqlsh: error: unrecognized arguments: --bogus');
+  const noTerminal = cqlsh([...hostPort, '-u', 'bob', '-e', 'SELECT 1']);
+  expect(noTerminal.status).toBe(2);
+  expect(noTerminal.stderr).toBe('cqlsh: error: -u without -p needs a terminal to ask the password on\n');
   const missing = cqlsh([...hostPort, '-f', path.join(dir, 'does-not-exist.cql')]);
   expect(missing.status).toBe(1);
   expect(missing.stderr).toMatch(/^Can't open '.*does-not-exist\.cql': /);

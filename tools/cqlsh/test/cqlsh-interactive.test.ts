@@ -149,3 +149,18 @@ ptyTest('-k starts in a keyspace; EXPAND ON pages vertically; Ctrl-C at ---MORE-
     sh.kill();
   }
 });
+
+ptyTest('-u without -p asks for the password without echoing it; the prompt names the user', async () => {
+  // the node does not authenticate yet: the credentials are offered and not asked for
+  const sh = new PtySession(`${CQLSH_BIN} -u bob 127.0.0.1 ${node.port}`, { CQL_HISTORY: path.join(dir, 'history3') });
+  try {
+    await sh.waitFor('Password: ');
+    sh.send('s3cret\r');
+    const rest = await sh.waitFor('bob@cqlsh> ');
+    expect(rest).not.toContain('s3cret');
+    sh.send('\x04');
+    expect(await sh.exited).toBe(0);
+  } finally {
+    sh.kill();
+  }
+});
