@@ -8,9 +8,10 @@ import type { ReadStream } from 'node:tty';
 export function askPassword(input: ReadStream, output: NodeJS.WritableStream, prompt = 'Password: '): Promise<string | undefined> {
   return new Promise((resolve) => {
     let typed = '';
-    output.write(prompt);
+    // Echo off before the prompt shows: a password typed ahead must not be echoed.
     input.setRawMode(true);
     input.resume();
+    output.write(prompt);
     const finish = (value: string | undefined): void => {
       input.off('data', onData);
       input.setRawMode(false);

@@ -264,6 +264,7 @@ export class Shell {
       await this.runScript(text, file);
     } finally {
       this.#depth--;
+      this.stopped = false; // EXIT in a sourced file ends that file only (cqlsh runs it in a subshell)
     }
   }
 

@@ -105,13 +105,15 @@ test('statements piped on stdin run as a script', () => {
 });
 
 test("SOURCE 'file' runs a file, its errors prefixed by that file's name and line", () => {
-  const inner = writeFile('inner.cql', "SELECT k FROM b.t WHERE k = 1;\n\nSELECT * FROM b.missing;\n");
+  const inner = writeFile('inner.cql', "SELECT k FROM b.t WHERE k = 1;\n\nSELECT * FROM b.missing;\nEXIT\nSELECT 'not run' FROM b.t;\n");
   const r = cqlsh(hostPort, { input: `SOURCE '${inner}'\nSELECT v FROM b.t WHERE k = 1;\nSOURCE '${path.join(dir, 'none.cql')}'\n` });
   expect(r.stdout).toContain('\n k\n---\n 1\n\n(1 rows)\n');
   expect(r.stdout).toContain('\n v\n---\n x\n\n(1 rows)\n');
   const errors = r.stderr.split('\n');
   expect(errors[0]).toMatch(new RegExp(`^${inner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:InvalidRequest: `));
   expect(errors[1]).toMatch(/^<stdin>:3:Could not open '.*none\.cql': /);
+  expect(r.stdout).not.toContain('not run'); // EXIT ended the sourced file, not the shell
+  expect(errors).toHaveLength(3); // two errors and the final newline
   expect(r.status).toBe(2);
 });
 
