@@ -5,6 +5,7 @@
  * Ctrl-D on an empty line exits.
  */
 import readline from 'node:readline';
+import type { WriteStream } from 'node:tty';
 import { HISTORY_MAX_ENTRIES, loadHistory, saveHistory } from './history-file';
 import type { Shell, ShellIO } from './shell';
 import { splitStatements } from './statement-splitter';
@@ -89,6 +90,7 @@ export class InteractiveSession {
         return e.kind === 'line';
       },
       clear: () => write('\x1b[2J\x1b[H'),
+      screenRows: () => (opts.output as Partial<WriteStream>).rows ?? 0,
     };
   }
 

@@ -16,9 +16,7 @@ import { helpIndex, helpTopic } from './help-text';
 import type { Session } from './session';
 import { ShellError } from './shell-error';
 import { splitStatements, stripLeading } from './statement-splitter';
-import { renderTable, renderVertical } from './table-renderer';
-import type { DriverType } from './value-formatter';
-import { formatValue } from './value-formatter';
+import { printRows } from './result-printer';
 
 /** Where the shell writes, and (on a terminal) how it asks to go on after a page. */
 export interface ShellIO {
@@ -28,6 +26,8 @@ export interface ShellIO {
   more?(): Promise<boolean>;
   /** Clears the terminal. */
   clear?(): void;
+  /** The terminal's height in lines (0 when unknown). */
+  screenRows?(): number;
 }
 
 /** Where a statement came from, for `file:line:` error prefixes. */
@@ -295,39 +295,20 @@ export class Shell {
         this.io.out('');
       }
     }
-    const columns = (result.columns ?? []) as { name: string; type: DriverType }[];
-    if (columns.length === 0) return true;
-    const names = columns.map((c) => c.name);
-    const format = (rows: typeof result.rows): string[][] =>
-      rows.map((row) => columns.map((c) => formatValue(row.get(c.name), c.type)));
-    const isSelect = word === 'select';
+    if ((result.columns ?? []).length === 0) return true;
     this.io.out('');
-    let count = 0;
-    if (interactivePaging) {
-      for (;;) {
-        const rows = format(result.rows);
-        if (rows.length > 0 || count === 0) this.#printRows(names, rows, count);
-        count += rows.length;
-        if (!result.pageState) break;
-        if (!(await this.io.more!())) break;
-        result = await this.session.client.execute(text, [], { ...options, pageState: result.pageState });
-      }
-    } else {
-      const all = format(result.rows);
-      while (result.pageState) {
-        result = await this.session.client.execute(text, [], { ...options, pageState: result.pageState });
-        all.push(...format(result.rows));
-      }
-      this.#printRows(names, all, 0);
-      count = all.length;
-    }
-    if (isSelect) this.io.out(`(${count} rows)`);
+    const count = await printRows(
+      {
+        out: (l) => this.io.out(l),
+        ...(interactivePaging ? { more: () => this.io.more!(), screenRows: this.io.screenRows?.() ?? 0 } : {}),
+        expand: this.expand,
+        pageSize: this.pageSize,
+        nextPage: (pageState) => this.session.client.execute(text, [], { ...options, pageState }),
+      },
+      result,
+    );
+    if (word === 'select') this.io.out(`(${count} rows)`);
     return true;
-  }
-
-  #printRows(names: string[], rows: string[][], firstIndex: number): void {
-    const lines = this.expand && rows.length > 0 ? renderVertical(names, rows, firstIndex + 1) : [...renderTable(names, rows), ''];
-    for (const l of lines) this.io.out(l);
   }
 }
 

@@ -54,7 +54,7 @@ ptyTest('an interactive session: multi-line DDL, USE, SELECT, an error, paging, 
   expect(loaded.status).toBe(0);
 
   const history = path.join(dir, 'history');
-  const sh = new PtySession(`${CQLSH_BIN} 127.0.0.1 ${node.port}`, { CQL_HISTORY: history });
+  const sh = new PtySession(`stty rows 30 cols 200; exec ${CQLSH_BIN} 127.0.0.1 ${node.port}`, { CQL_HISTORY: history });
   try {
     await sh.waitFor(`Connected to Test Cluster at 127.0.0.1:${node.port}`);
     await sh.waitFor(/\[cqlsh [^|]+ \| Cassandra [^|]+ \| CQL spec [^|]+ \| Native protocol v4\]/);
@@ -90,16 +90,20 @@ ptyTest('an interactive session: multi-line DDL, USE, SELECT, an error, paging, 
     sh.send("SELECT v FROM t WHERE k = 22;\n");
     expect(parseTable(await sh.waitFor('(1 rows)')).rows).toEqual([['twenty-two']]);
 
-    // paging: 100 rows per page, ---MORE--- between pages
+    // paging: a screenful at a time (30 lines: 25 rows with the header, the blank lines and
+    // the ---MORE--- line), pages of 100 fetched as needed
     sh.send('SELECT * FROM pg.many;\n');
-    const page1 = await sh.waitFor('---MORE---');
-    expect(parseTable(page1).rows).toHaveLength(100);
-    sh.send('\n');
-    const page2 = await sh.waitFor('---MORE---');
-    expect(parseTable(page2).rows).toHaveLength(100);
-    sh.send('\n');
-    const page3 = await sh.waitFor('(250 rows)');
-    expect(parseTable(page3).rows).toHaveLength(50);
+    const keys: string[] = [];
+    for (let screen = 0; screen < 9; screen++) {
+      const rows = parseTable(await sh.waitFor('---MORE---')).rows;
+      expect(rows).toHaveLength(25);
+      keys.push(...rows.map((r) => r[0]!));
+      sh.send('\n');
+    }
+    const last = await sh.waitFor('(250 rows)');
+    keys.push(...parseTable(last).rows.map((r) => r[0]!));
+    expect(last).not.toContain('---MORE---');
+    expect(new Set(keys).size).toBe(250);
     await sh.waitFor('cqlsh:it> ');
 
     // Ctrl-C drops the half-typed statement
@@ -127,7 +131,7 @@ ptyTest('an interactive session: multi-line DDL, USE, SELECT, an error, paging, 
 
 ptyTest('-k starts in a keyspace; EXPAND ON pages vertically; Ctrl-C at ---MORE--- stops; EXIT', async () => {
   // uses the keyspaces the first test created
-  const sh = new PtySession(`${CQLSH_BIN} -k pg 127.0.0.1 ${node.port}`, { CQL_HISTORY: path.join(dir, 'history2') });
+  const sh = new PtySession(`stty rows 30 cols 200; exec ${CQLSH_BIN} -k pg 127.0.0.1 ${node.port}`, { CQL_HISTORY: path.join(dir, 'history2') });
   try {
     await sh.waitFor('cqlsh:pg> ');
     sh.send('EXPAND ON\n');

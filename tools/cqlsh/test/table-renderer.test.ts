@@ -1,4 +1,5 @@
 import { renderTable, renderVertical } from '../src/table-renderer';
+import { rowsPerScreen } from '../src/result-printer';
 
 test('a table: left-aligned header, separator, right-aligned values', () => {
   expect(renderTable(['k', 'name'], [['1', 'alice'], ['22', 'bo']])).toEqual([
@@ -31,4 +32,12 @@ test('EXPAND ON: one block per row, numbered', () => {
     ' value | long',
     '',
   ]);
+});
+
+test('rows per screen: what fits beside the header and prompt, never more than the page size', () => {
+  expect(rowsPerScreen(30, 3, false, 100)).toBe(25);
+  expect(rowsPerScreen(30, 3, false, 10)).toBe(10);
+  expect(rowsPerScreen(30, 2, true, 100)).toBe(5); // 5 lines per row in EXPAND mode
+  expect(rowsPerScreen(3, 40, true, 100)).toBe(1);
+  expect(rowsPerScreen(1, 1, false, 100)).toBe(1);
 });
