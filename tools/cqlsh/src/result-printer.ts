@@ -1,8 +1,9 @@
 /**
  * Prints the rows of a result the way cqlsh does, fetching further pages with the driver's
  * paging state. On a terminal it pauses with `---MORE---` after each screenful (never more
- * than the page size, so `PAGING 10` pauses every 10 rows like cqlsh); elsewhere every page
- * is fetched and printed as one table.
+ * than the page size, so `PAGING 10` pauses every 10 rows like cqlsh); elsewhere the pages
+ * follow each other without pauses (one header; pages of BULK rows, so a result of up to
+ * that many rows is one aligned table).
  */
 import type { types as DriverTypes } from 'cassandra-driver';
 import { renderTable, renderVertical } from './table-renderer';
@@ -41,20 +42,28 @@ export async function printRows(ctx: PrintContext, first: DriverTypes.ResultSet)
   const columns = first.columns as unknown as { name: string; type: DriverType }[];
   const names = columns.map((c) => c.name);
   const format = (rs: DriverTypes.ResultSet): string[][] => rs.rows.map((row) => columns.map((c) => formatValue(row.get(c.name), c.type)));
-  const print = (rows: string[][], firstIndex: number): void => {
-    const lines = ctx.expand && rows.length > 0 ? renderVertical(names, rows, firstIndex + 1) : [...renderTable(names, rows), ''];
+  const print = (rows: string[][], firstIndex: number, withHeader = true, blankAfter = true): void => {
+    const lines = ctx.expand && rows.length > 0 ? renderVertical(names, rows, firstIndex + 1) : renderTable(names, rows, withHeader);
     for (const l of lines) ctx.out(l);
+    if (blankAfter && !(ctx.expand && rows.length > 0)) ctx.out('');
   };
   const pending = format(first);
   let pageState: string | null | undefined = first.pageState;
   if (ctx.more === undefined) {
-    while (pageState) {
+    // As cqlsh without a terminal: page after page, the header once, each page's columns
+    // as wide as that page needs (one page of rows held at a time).
+    let count = 0;
+    let rows = pending;
+    for (;;) {
+      if (rows.length > 0 || count === 0) print(rows, count, count === 0, false);
+      count += rows.length;
+      if (!pageState) break;
       const next = await ctx.nextPage(pageState);
-      pending.push(...format(next));
+      rows = format(next);
       pageState = next.pageState;
     }
-    print(pending, 0);
-    return pending.length;
+    if (!ctx.expand || count === 0) ctx.out('');
+    return count;
   }
   const perScreen = rowsPerScreen(ctx.screenRows || DEFAULT_SCREEN_ROWS, names.length, ctx.expand, ctx.pageSize);
   let count = 0;

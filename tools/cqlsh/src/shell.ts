@@ -40,7 +40,10 @@ const CONSISTENCY_LEVELS = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCA
 const SERIAL_LEVELS = ['SERIAL', 'LOCAL_SERIAL'];
 /** Default page size (cqlsh's). */
 export const DEFAULT_PAGE_SIZE = 100;
-/** Page size used to fetch everything when paging is off or output is not a terminal. */
+/**
+ * Page size when nothing pauses (paging off, not a terminal, SOURCE): results up to this
+ * many rows print as one aligned table; the bound on rows held in memory.
+ */
 const BULK_FETCH_SIZE = 5000;
 /** SOURCE may nest this deep (a file sourcing itself would loop forever). */
 const MAX_SOURCE_DEPTH = 10;
@@ -271,7 +274,7 @@ export class Shell {
   /** Sends a CQL statement and prints its result; false when it failed. */
   async #execute(text: string, word: string, loc?: SourceLocation): Promise<boolean> {
     const interactivePaging = this.tty && this.paging && this.#depth === 0 && this.io.more !== undefined;
-    const fetchSize = interactivePaging ? this.pageSize : this.paging ? Math.max(this.pageSize, BULK_FETCH_SIZE) : BULK_FETCH_SIZE;
+    const fetchSize = interactivePaging ? this.pageSize : BULK_FETCH_SIZE;
     const options = {
       prepare: false,
       autoPage: false,
