@@ -10,6 +10,8 @@ import type { ShardStorage } from './replica-types';
 import { Table } from './table';
 import type { TableDefinition } from './table-definition';
 import { isValidSnapshotTag } from './table-directories';
+import { clearTableSnapshots, listTableSnapshots } from './table-snapshots';
+import type { TableSnapshotInfo } from './table-snapshots';
 
 /** Commitlog settings of a shard (from the node's config). */
 export interface ReplicaCommitlogOptions {
@@ -253,6 +255,29 @@ export class ReplicaDatabase {
       dirs.push(t.directories.snapshot(tag));
     }
     return dirs;
+  }
+
+  /** The snapshots of every table (or the given ones) on this shard, one entry per table and tag. */
+  async listSnapshots(tableIds?: readonly string[]): Promise<TableSnapshotInfo[]> {
+    const tables = tableIds === undefined ? this.tables : tableIds.map((id) => this.table(id));
+    const out: TableSnapshotInfo[] = [];
+    for (const t of tables) out.push(...(await listTableSnapshots(t)));
+    return out;
+  }
+
+  /**
+   * Removes snapshot `tag` (every snapshot when null) of every table (or the given ones) on
+   * this shard; returns how many table folders were removed. Live SSTables are untouched:
+   * snapshots are hard links.
+   */
+  async clearSnapshot(tag: string | null, tableIds?: readonly string[]): Promise<number> {
+    if (tag !== null && !isValidSnapshotTag(tag)) {
+      throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `invalid snapshot name ${JSON.stringify(tag)}: use letters, digits, '-', '_' and '.'`);
+    }
+    const tables = tableIds === undefined ? this.tables : tableIds.map((id) => this.table(id));
+    let removed = 0;
+    for (const t of tables) removed += await clearTableSnapshots(t, tag);
+    return removed;
   }
 
   commitlogStats(): CommitlogStats {
