@@ -1,0 +1,81 @@
+import { isValidSnapshotTag } from '@charybdis/replica';
+import type { AdminNode } from './admin-context';
+import { ADMIN_FLUSH_TIMEOUT_MS, ADMIN_QUICK_TIMEOUT_MS, boolParam, fetchSchema, listParam, resolveTables } from './admin-context';
+import { badParameter } from './admin-http-error';
+import type { AdminSchema, ShardSnapshot } from './admin-requests';
+import type { AdminRoute } from './admin-router';
+
+/** One snapshot of one table on the node (ScyllaDB's `snapshot` model plus when it was taken). */
+interface SnapshotDetail {
+  ks: string;
+  cf: string;
+  /** Bytes only the snapshot holds (Cassandra's "true size"). */
+  live: number;
+  /** Bytes of the snapshot's files. */
+  total: number;
+  created_at_ms: number;
+}
+
+/**
+ * `/storage_service/snapshots`: take (POST ?tag=&kn=ks1,ks2&cf=t1,t2&sf=), list (GET, as
+ * ScyllaDB: `[{ key: tag, value: [{ ks, cf, live, total }] }]`) and clear (DELETE ?tag=&kn=).
+ */
+export function snapshotRoutes(node: AdminNode): AdminRoute[] {
+  return [
+    { method: 'POST', path: '/storage_service/snapshots', handler: async ({ query }) => {
+      const tag = query.get('tag') ?? String(Date.now());
+      checkTag(tag);
+      const tableIds = await selectTables(node, listParam(query, 'kn'), listParam(query, 'cf'));
+      const existing = (await listSnapshots(node)).find((s) => s.key === tag);
+      if (existing !== undefined) throw badParameter(`Snapshot ${tag} already exists`);
+      await node.ask({ op: 'snapshot', tag, tableIds, skipFlush: boolParam(query, 'sf', false) }, ADMIN_FLUSH_TIMEOUT_MS);
+      return tag;
+    } },
+    { method: 'GET', path: '/storage_service/snapshots', handler: () => listSnapshots(node) },
+    { method: 'DELETE', path: '/storage_service/snapshots', handler: async ({ query }) => {
+      const tagParam = query.get('tag');
+      const tag = tagParam === null || tagParam === '' ? null : tagParam;
+      if (tag !== null) checkTag(tag);
+      const tableIds = await selectTables(node, listParam(query, 'kn'), listParam(query, 'cf'));
+      await node.ask({ op: 'clear-snapshot', tag, tableIds }, ADMIN_FLUSH_TIMEOUT_MS);
+      return null;
+    } },
+    { method: 'GET', path: '/storage_service/snapshots/size/true', handler: async () => {
+      return (await listSnapshots(node)).flatMap((s) => s.value).reduce((n, d) => n + d.live, 0);
+    } },
+  ];
+}
+
+function checkTag(tag: string): void {
+  if (!isValidSnapshotTag(tag)) throw badParameter(`invalid snapshot name ${JSON.stringify(tag)}: use letters, digits, '-', '_' and '.'`);
+}
+
+/** Table ids of the keyspaces `kn` (all keyspaces when empty), restricted to tables `cf` (only with one keyspace). */
+async function selectTables(node: AdminNode, keyspaces: string[], tables: string[]): Promise<string[] | null> {
+  if (keyspaces.length === 0 && tables.length === 0) return null;
+  const schema: AdminSchema = await fetchSchema(node);
+  if (tables.length > 0 && keyspaces.length !== 1) throw badParameter('cf (tables) can only be given with exactly one keyspace (kn)');
+  return keyspaces.flatMap((ks) => resolveTables(schema, ks, tables));
+}
+
+/** Every snapshot of the node, by tag, each table's sizes summed over the shards. */
+export async function listSnapshots(node: AdminNode): Promise<{ key: string; value: SnapshotDetail[] }[]> {
+  const perShard = (await node.ask({ op: 'list-snapshots' }, ADMIN_QUICK_TIMEOUT_MS)) as ShardSnapshot[][];
+  const byTag = new Map<string, Map<string, SnapshotDetail>>();
+  for (const s of perShard.flat()) {
+    let tables = byTag.get(s.tag);
+    if (tables === undefined) {
+      tables = new Map<string, SnapshotDetail>();
+      byTag.set(s.tag, tables);
+    }
+    const key = `${s.keyspace}.${s.table}`;
+    const d = tables.get(key) ?? { ks: s.keyspace, cf: s.table, live: 0, total: 0, created_at_ms: s.createdAtMs };
+    d.live += s.trueSizeBytes;
+    d.total += s.sizeBytes;
+    d.created_at_ms = Math.min(d.created_at_ms, s.createdAtMs);
+    tables.set(key, d);
+  }
+  return [...byTag]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, tables]) => ({ key, value: [...tables.values()].sort((a, b) => (a.ks + '.' + a.cf < b.ks + '.' + b.cf ? -1 : 1)) }));
+}
