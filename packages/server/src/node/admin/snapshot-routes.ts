@@ -25,9 +25,13 @@ export function snapshotRoutes(node: AdminNode): AdminRoute[] {
     { method: 'POST', path: '/storage_service/snapshots', handler: async ({ query }) => {
       const tag = query.get('tag') ?? String(Date.now());
       checkTag(tag);
-      const tableIds = await selectTables(node, listParam(query, 'kn'), listParam(query, 'cf'));
-      const existing = (await listSnapshots(node)).find((s) => s.key === tag);
-      if (existing !== undefined) throw badParameter(`Snapshot ${tag} already exists`);
+      const schema = await fetchSchema(node);
+      const tableIds = selectTables(schema, listParam(query, 'kn'), listParam(query, 'cf'));
+      // As Cassandra: a tag is refused for a table that already has a snapshot of that name.
+      const selected = tableIds === null ? null : new Set(tableIds);
+      const names = new Map(schema.keyspaces.flatMap((k) => k.tables.map((t) => [`${k.name}.${t.name}`, t.id] as const)));
+      const clash = (await listSnapshots(node)).find((s) => s.key === tag)?.value.find((d) => selected === null || selected.has(names.get(`${d.ks}.${d.cf}`) ?? ''));
+      if (clash !== undefined) throw badParameter(`Snapshot ${tag} already exists for ${clash.ks}.${clash.cf}`);
       await node.ask({ op: 'snapshot', tag, tableIds, skipFlush: boolParam(query, 'sf', false) }, ADMIN_FLUSH_TIMEOUT_MS);
       return tag;
     } },
@@ -36,7 +40,9 @@ export function snapshotRoutes(node: AdminNode): AdminRoute[] {
       const tagParam = query.get('tag');
       const tag = tagParam === null || tagParam === '' ? null : tagParam;
       if (tag !== null) checkTag(tag);
-      const tableIds = await selectTables(node, listParam(query, 'kn'), listParam(query, 'cf'));
+      const kn = listParam(query, 'kn');
+      const cf = listParam(query, 'cf');
+      const tableIds = kn.length === 0 && cf.length === 0 ? null : selectTables(await fetchSchema(node), kn, cf);
       await node.ask({ op: 'clear-snapshot', tag, tableIds }, ADMIN_FLUSH_TIMEOUT_MS);
       return null;
     } },
@@ -51,9 +57,8 @@ function checkTag(tag: string): void {
 }
 
 /** Table ids of the keyspaces `kn` (all keyspaces when empty), restricted to tables `cf` (only with one keyspace). */
-async function selectTables(node: AdminNode, keyspaces: string[], tables: string[]): Promise<string[] | null> {
+function selectTables(schema: AdminSchema, keyspaces: string[], tables: string[]): string[] | null {
   if (keyspaces.length === 0 && tables.length === 0) return null;
-  const schema: AdminSchema = await fetchSchema(node);
   if (tables.length > 0 && keyspaces.length !== 1) throw badParameter('cf (tables) can only be given with exactly one keyspace (kn)');
   return keyspaces.flatMap((ks) => resolveTables(schema, ks, tables));
 }
