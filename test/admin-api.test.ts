@@ -125,6 +125,17 @@ describe('operations', () => {
     expect((await api('GET', '/storage_service/snapshots')).body).toEqual([]);
   });
 
+  test('a snapshot with a TTL lists its creation and expiry times, a minute or more apart', async () => {
+    expect((await api('POST', '/storage_service/snapshots?tag=ttl1&kn=ks&ttl=60s')).status).toBe(200);
+    const [snap] = (await api('GET', '/storage_service/snapshots')).body as { key: string; value: { created_at: number; expires_at: number | null }[] }[];
+    expect(snap!.key).toBe('ttl1');
+    for (const d of snap!.value) expect(d.expires_at! - d.created_at).toBe(60);
+    expect(fs.readFileSync(path.join(cwd, 'data', 'data', 'ks', fs.readdirSync(path.join(cwd, 'data', 'data', 'ks')).find((d) => d.startsWith('t-'))!, 'snapshots', 'ttl1', 'shard-0', 'manifest.json'), 'utf8')).toContain('expires_at');
+    expect(await api('POST', '/storage_service/snapshots?tag=ttl2&kn=ks&ttl=59s')).toMatchObject({ status: 400, body: { message: 'ttl for snapshot must be at least 1 minute, not "59s"' } });
+    expect(await api('POST', '/storage_service/snapshots?tag=ttl2&kn=ks&ttl=soon')).toMatchObject({ status: 400 });
+    expect((await api('DELETE', '/storage_service/snapshots?tag=ttl1')).status).toBe(200);
+  });
+
   test('auto-compaction can be turned off and on per table', async () => {
     expect((await api('DELETE', '/column_family/autocompaction/ks:u')).status).toBe(200);
     expect((await api('GET', '/column_family/autocompaction/ks:u')).body).toBe(false);

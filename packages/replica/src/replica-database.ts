@@ -10,7 +10,7 @@ import type { ShardStorage } from './replica-types';
 import { Table } from './table';
 import type { TableDefinition } from './table-definition';
 import { isValidSnapshotTag } from './table-directories';
-import { clearTableSnapshots, listTableSnapshots } from './table-snapshots';
+import { clearTableSnapshots, listTableSnapshots, writeSnapshotManifest } from './table-snapshots';
 import type { TableSnapshotInfo } from './table-snapshots';
 
 /** Commitlog settings of a shard (from the node's config). */
@@ -242,19 +242,42 @@ export class ReplicaDatabase {
     await this.compactions.pause(table, () => table.truncate(this.commitlog.position));
   }
 
-  /** Snapshot `tag` of every table (or the given ones) on this shard; returns the folders written. */
-  async snapshot(tag: string, tableIds?: readonly string[]): Promise<string[]> {
+  /**
+   * Snapshot `tag` of every table (or the given ones) on this shard; returns the folders
+   * written. Each gets a manifest with the time taken and, with `ttlSeconds`, when it
+   * expires (`clearExpiredSnapshots` removes it then). `skipFlush`: memtables are not
+   * flushed first.
+   */
+  async snapshot(tag: string, tableIds?: readonly string[], options: { skipFlush?: boolean; ttlSeconds?: number | null } = {}): Promise<string[]> {
     if (!isValidSnapshotTag(tag)) {
       throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `invalid snapshot name ${JSON.stringify(tag)}: use letters, digits, '-', '_' and '.'`);
     }
+    const ttl = options.ttlSeconds ?? null;
+    if (ttl !== null && !(Number.isInteger(ttl) && ttl > 0)) throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `snapshot TTL must be a positive number of seconds, not ${ttl}`);
     const tables = tableIds === undefined ? this.tables : tableIds.map((id) => this.table(id));
+    // Whole seconds, so created + TTL is exactly the expiry whoever compares them.
+    const createdAtMs = Math.floor(this.storage.nowMs() / 1000) * 1000;
+    const times = { createdAtMs, expiresAtMs: ttl === null ? null : createdAtMs + ttl * 1000 };
     const dirs: string[] = [];
     for (const t of tables) {
       if (t.failure !== null) continue;
-      await t.snapshot(tag);
-      dirs.push(t.directories.snapshot(tag));
+      await t.snapshot(tag, { skipFlush: options.skipFlush });
+      const dir = t.directories.snapshot(tag);
+      await writeSnapshotManifest(dir, times);
+      dirs.push(dir);
     }
     return dirs;
+  }
+
+  /** Removes this shard's snapshots whose TTL has passed (at `nowMs`); returns how many table folders went. */
+  async clearExpiredSnapshots(nowMs: number = this.storage.nowMs()): Promise<number> {
+    let removed = 0;
+    for (const t of this.tables) {
+      for (const s of await listTableSnapshots(t)) {
+        if (s.expiresAtMs !== null && s.expiresAtMs <= nowMs) removed += await clearTableSnapshots(t, s.tag);
+      }
+    }
+    return removed;
   }
 
   /** The snapshots of every table (or the given ones) on this shard, one entry per table and tag. */

@@ -15,8 +15,44 @@ export interface TableSnapshotInfo {
    * compacted or truncated away since). Cassandra's "true size".
    */
   readonly trueSizeBytes: number;
-  /** When the snapshot folder of this shard was created (ms since the epoch). */
+  /** When the snapshot was taken (ms since the epoch): from its manifest, else the folder's time. */
   readonly createdAtMs: number;
+  /** When it expires (snapshot with a TTL), or null. */
+  readonly expiresAtMs: number | null;
+}
+
+/** The file in each snapshot folder saying when it was taken and when it expires (Cassandra writes one too). */
+export const SNAPSHOT_MANIFEST = 'manifest.json';
+
+/** Times of a snapshot, as its manifest stores them (ISO-8601 strings). */
+export interface SnapshotTimes {
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number | null;
+}
+
+/** Writes `dir`/manifest.json: the snapshot's creation and expiry times. */
+export async function writeSnapshotManifest(dir: string, times: SnapshotTimes): Promise<void> {
+  const body = { created_at: new Date(times.createdAtMs).toISOString(), expires_at: times.expiresAtMs === null ? null : new Date(times.expiresAtMs).toISOString() };
+  await fs.writeFile(path.join(dir, SNAPSHOT_MANIFEST), JSON.stringify(body, null, 2) + '\n');
+}
+
+/** The manifest's times; null when absent or unreadable (snapshots taken before manifests existed). */
+async function readSnapshotManifest(dir: string): Promise<SnapshotTimes | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(dir, SNAPSHOT_MANIFEST), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const m = JSON.parse(text) as { created_at?: unknown; expires_at?: unknown };
+    const created = typeof m.created_at === 'string' ? Date.parse(m.created_at) : NaN;
+    const expires = typeof m.expires_at === 'string' ? Date.parse(m.expires_at) : null;
+    if (Number.isNaN(created) || (expires !== null && Number.isNaN(expires))) return null;
+    return { createdAtMs: created, expiresAtMs: expires };
+  } catch {
+    return null;
+  }
 }
 
 /** The snapshots of `table` on its shard (the `snapshots/<tag>/shard-<n>` folders), by tag. */
@@ -36,11 +72,22 @@ export async function listTableSnapshots(table: Table): Promise<TableSnapshotInf
     let sizeBytes = 0;
     let trueSizeBytes = 0;
     for (const f of files) {
+      if (f === SNAPSHOT_MANIFEST) continue;
       const s = await fs.stat(path.join(dir, f));
       sizeBytes += s.size;
       if (s.nlink <= 1) trueSizeBytes += s.size;
     }
-    out.push({ tag, tableId: table.id, keyspace: table.definition.keyspace, table: table.definition.name, sizeBytes, trueSizeBytes, createdAtMs: stat.birthtimeMs || stat.mtimeMs });
+    const times = await readSnapshotManifest(dir);
+    out.push({
+      tag,
+      tableId: table.id,
+      keyspace: table.definition.keyspace,
+      table: table.definition.name,
+      sizeBytes,
+      trueSizeBytes,
+      createdAtMs: times?.createdAtMs ?? Math.round(stat.mtimeMs),
+      expiresAtMs: times?.expiresAtMs ?? null,
+    });
   }
   return out;
 }

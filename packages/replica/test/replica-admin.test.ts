@@ -1,4 +1,4 @@
-import { promises as fs, existsSync } from 'node:fs';
+import { promises as fs, existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ReplicaErrorCodes } from '../src';
 import type { ReplicaDatabase, Table } from '../src';
@@ -61,6 +61,33 @@ describe('snapshots', () => {
     expect(await d.listSnapshots()).toEqual([]);
     expect(existsSync(table.directories.snapshots)).toBe(false);
     expect((await fs.readdir(table.directories.shard)).some((f) => f.endsWith('-TOC.txt'))).toBe(true);
+  });
+
+  test('a snapshot with a TTL records its times and is removed once it has expired', async () => {
+    let nowMs = 1_800_000_000_500;
+    db = await dirs.open(dirs.storage({ nowMs: () => nowMs }));
+    const table = await db.addTable(kvTable());
+    await db.replay();
+    await db.apply(writeRow(1, 1, 'a', 1n));
+    await db.snapshot('kept');
+    await db.snapshot('short', undefined, { ttlSeconds: 60 });
+    const byTag = new Map((await db.listSnapshots()).map((s) => [s.tag, s]));
+    expect(byTag.get('kept')).toMatchObject({ createdAtMs: 1_800_000_000_000, expiresAtMs: null });
+    expect(byTag.get('short')).toMatchObject({ createdAtMs: 1_800_000_000_000, expiresAtMs: 1_800_000_060_000, trueSizeBytes: 0 });
+    expect(await db.clearExpiredSnapshots()).toBe(0);
+    nowMs += 60_000;
+    expect(await db.clearExpiredSnapshots()).toBe(1);
+    expect((await db.listSnapshots()).map((s) => s.tag)).toEqual(['kept']);
+    expect(existsSync(path.dirname(table.directories.snapshot('short')))).toBe(false);
+    await expect(db.snapshot('bad', undefined, { ttlSeconds: 0 })).rejects.toMatchObject({ code: ReplicaErrorCodes.INVALID_ARGUMENT });
+  });
+
+  test('skipFlush snapshots only what is already in SSTables', async () => {
+    const { db: d, table } = await open();
+    await d.apply(writeRow(1, 1, 'a', 1n));
+    await d.snapshot('unflushed', undefined, { skipFlush: true });
+    expect(readdirSync(table.directories.snapshot('unflushed'))).toEqual(['manifest.json']);
+    expect(table.stats().memtablePartitions).toBe(1);
   });
 
   test('clearSnapshot refuses a tag that is not a folder name', async () => {

@@ -22,7 +22,9 @@ export interface SnapshotJson {
   cf: string;
   live: number;
   total: number;
-  created_at_ms: number;
+  /** Seconds since the epoch; expires_at null without a TTL. */
+  created_at: number;
+  expires_at: number | null;
 }
 
 export interface HistogramJson {

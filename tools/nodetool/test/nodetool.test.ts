@@ -205,6 +205,17 @@ describe('data operations', () => {
     expect(snapshotFiles(node, 'ks', 't', 'one')).toEqual([]);
   });
 
+  test('snapshot --ttl records when it expires; listsnapshots shows creation and expiration times', async () => {
+    expect((await nodetool([...at, 'snapshot', '-t', 'brief', '--ttl', '2m', 'ks'])).stdout).toContain('options {skipFlush=false, ttl=2m}');
+    const row = (await nodetool([...at, 'listsnapshots'])).stdout.split('\n').find((l) => l.startsWith('brief'))!;
+    const [created, expires] = row.split(/\s+/).slice(7, 9).map((s) => Date.parse(s));
+    expect(expires! - created!).toBe(120_000);
+    const short = await nodetool([...at, 'snapshot', '-t', 'tooshort', '--ttl', '10s', 'ks']);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toBe('nodetool: ttl for snapshot must be at least 1 minute, not "10s"\n');
+    expect((await nodetool([...at, 'clearsnapshot', '-t', 'brief'])).code).toBe(0);
+  });
+
   test('settraceprobability: 0 is accepted, anything else is not supported', async () => {
     expect((await nodetool([...at, 'settraceprobability', '0'])).code).toBe(0);
     const r = await nodetool([...at, 'settraceprobability', '0.5']);

@@ -53,7 +53,8 @@ export class NodeSupervisor {
   private lock: DirectoryLock | null = null;
   private metricsEndpoint: MetricsEndpoint | null = null;
   private adminApi: AdminApi | null = null;
-  private readonly adminRequests = new ShardRequests(() => (this.state === 'running' ? this.shards.map((s) => s.worker) : []));
+  // 'starting' too: the API's first snapshot sweep runs just before the node says it is ready.
+  private readonly adminRequests = new ShardRequests(() => (this.state === 'running' || this.state === 'starting' ? this.shards.map((s) => s.worker) : []));
   private nextMetricsRequest = 0;
   private readonly metricsRequests = new Map<number, { snapshots: (MetricsSnapshot | null)[]; missing: number; done: () => void }>();
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';

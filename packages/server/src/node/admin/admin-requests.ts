@@ -9,7 +9,8 @@ export type AdminRequest =
   | { op: 'table-stats'; tableIds: string[] | null }
   | { op: 'flush'; tableIds: string[] | null }
   | { op: 'compact'; tableIds: string[] | null; flushFirst: boolean }
-  | { op: 'snapshot'; tag: string; tableIds: string[] | null; skipFlush: boolean }
+  | { op: 'snapshot'; tag: string; tableIds: string[] | null; skipFlush: boolean; ttlSeconds: number | null }
+  | { op: 'clear-expired-snapshots' }
   | { op: 'list-snapshots' }
   | { op: 'clear-snapshot'; tag: string | null; tableIds: string[] | null }
   | { op: 'compactions' }
@@ -66,6 +67,7 @@ export interface ShardSnapshot {
   sizeBytes: number;
   trueSizeBytes: number;
   createdAtMs: number;
+  expiresAtMs: number | null;
 }
 
 /** A compaction running on a shard (answer to `compactions`). */

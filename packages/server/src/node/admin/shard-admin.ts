@@ -41,14 +41,25 @@ async function dispatch(target: ShardAdminTarget, request: AdminRequest): Promis
         await db.compactions.compactAll(t);
       }
       return null;
-    case 'snapshot': {
-      const tables = select(db, request.tableIds);
-      if (!request.skipFlush) await Promise.all(tables.map((t) => t.flush()));
-      return db.snapshot(request.tag, tables.map((t) => t.id));
-    }
+    case 'snapshot':
+      return db.snapshot(
+        request.tag,
+        select(db, request.tableIds).map((t) => t.id),
+        { skipFlush: request.skipFlush, ttlSeconds: request.ttlSeconds },
+      );
+    case 'clear-expired-snapshots':
+      return db.clearExpiredSnapshots();
     case 'list-snapshots':
       return (await db.listSnapshots()).map(
-        (s): ShardSnapshot => ({ tag: s.tag, keyspace: s.keyspace, table: s.table, sizeBytes: s.sizeBytes, trueSizeBytes: s.trueSizeBytes, createdAtMs: s.createdAtMs }),
+        (s): ShardSnapshot => ({
+          tag: s.tag,
+          keyspace: s.keyspace,
+          table: s.table,
+          sizeBytes: s.sizeBytes,
+          trueSizeBytes: s.trueSizeBytes,
+          createdAtMs: s.createdAtMs,
+          expiresAtMs: s.expiresAtMs,
+        }),
       );
     case 'clear-snapshot':
       return db.clearSnapshot(request.tag, request.tableIds === null ? undefined : select(db, request.tableIds).map((t) => t.id));

@@ -13,11 +13,25 @@ interface SnapshotDetail {
   live: number;
   /** Bytes of the snapshot's files. */
   total: number;
-  created_at_ms: number;
+  /** When taken and when it expires (TTL), seconds since the epoch; expires_at null without a TTL. */
+  created_at: number;
+  expires_at: number | null;
+}
+
+/** Shortest snapshot TTL accepted (Cassandra's limit). */
+export const MIN_SNAPSHOT_TTL_SECONDS = 60;
+
+/** A TTL as Cassandra's nodetool takes it: `90`, `90s`, `5m`, `2h`, `1d` → seconds; 400 when malformed or under a minute. */
+export function parseSnapshotTtl(raw: string): number {
+  const m = /^(\d{1,9})\s*(s|m|h|d)?$/i.exec(raw.trim());
+  if (m === null) throw badParameter(`ttl must be a duration such as 60s, 5m, 2h or 1d, not ${JSON.stringify(raw)}`);
+  const seconds = Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[(m[2] ?? 's').toLowerCase()]!;
+  if (seconds < MIN_SNAPSHOT_TTL_SECONDS) throw badParameter(`ttl for snapshot must be at least 1 minute, not ${JSON.stringify(raw)}`);
+  return seconds;
 }
 
 /**
- * `/storage_service/snapshots`: take (POST ?tag=&kn=ks1,ks2&cf=t1,t2&sf=), list (GET, as
+ * `/storage_service/snapshots`: take (POST ?tag=&kn=ks1,ks2&cf=t1,t2&sf=&ttl=), list (GET, as
  * ScyllaDB: `[{ key: tag, value: [{ ks, cf, live, total }] }]`) and clear (DELETE ?tag=&kn=).
  */
 export function snapshotRoutes(node: AdminNode): AdminRoute[] {
@@ -32,7 +46,9 @@ export function snapshotRoutes(node: AdminNode): AdminRoute[] {
       const names = new Map(schema.keyspaces.flatMap((k) => k.tables.map((t) => [`${k.name}.${t.name}`, t.id] as const)));
       const clash = (await listSnapshots(node)).find((s) => s.key === tag)?.value.find((d) => selected === null || selected.has(names.get(`${d.ks}.${d.cf}`) ?? ''));
       if (clash !== undefined) throw badParameter(`Snapshot ${tag} already exists for ${clash.ks}.${clash.cf}`);
-      await node.ask({ op: 'snapshot', tag, tableIds, skipFlush: boolParam(query, 'sf', false) }, ADMIN_FLUSH_TIMEOUT_MS);
+      const ttlRaw = query.get('ttl');
+      const ttlSeconds = ttlRaw === null || ttlRaw === '' ? null : parseSnapshotTtl(ttlRaw);
+      await node.ask({ op: 'snapshot', tag, tableIds, skipFlush: boolParam(query, 'sf', false), ttlSeconds }, ADMIN_FLUSH_TIMEOUT_MS);
       return tag;
     } },
     { method: 'GET', path: '/storage_service/snapshots', handler: () => listSnapshots(node) },
@@ -74,10 +90,11 @@ export async function listSnapshots(node: AdminNode): Promise<{ key: string; val
       byTag.set(s.tag, tables);
     }
     const key = `${s.keyspace}.${s.table}`;
-    const d = tables.get(key) ?? { ks: s.keyspace, cf: s.table, live: 0, total: 0, created_at_ms: s.createdAtMs };
+    const expiresAt = s.expiresAtMs === null ? null : Math.floor(s.expiresAtMs / 1000);
+    const d = tables.get(key) ?? { ks: s.keyspace, cf: s.table, live: 0, total: 0, created_at: Math.floor(s.createdAtMs / 1000), expires_at: expiresAt };
     d.live += s.trueSizeBytes;
     d.total += s.sizeBytes;
-    d.created_at_ms = Math.min(d.created_at_ms, s.createdAtMs);
+    d.created_at = Math.min(d.created_at, Math.floor(s.createdAtMs / 1000));
     tables.set(key, d);
   }
   return [...byTag]
