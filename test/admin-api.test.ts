@@ -52,6 +52,18 @@ afterAll(async () => {
   if (node.proc.exitCode === null) await node.stop();
 });
 
+/** True when a TCP connection to the port is refused. */
+function refused(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+}
+
 async function write(table: string, from: number, count: number): Promise<void> {
   for (let i = from; i < from + count; i++) await client.execute(`INSERT INTO ks.${table} (pk, v) VALUES (?, ?)`, [i, `value ${i}`], { prepare: true });
 }
@@ -171,21 +183,29 @@ describe('errors', () => {
   });
 });
 
+describe('native transport', () => {
+  test('DELETE closes the CQL port, POST reopens it, GET says which', async () => {
+    expect((await api('DELETE', '/storage_service/native_transport')).status).toBe(200);
+    expect((await api('GET', '/storage_service/native_transport')).body).toBe(false);
+    expect(await refused(ports[0]!)).toBe(true);
+    expect((await api('POST', '/storage_service/native_transport')).status).toBe(200);
+    expect((await api('GET', '/storage_service/native_transport')).body).toBe(true);
+    expect(await refused(ports[0]!)).toBe(false);
+    // The old client's connections were closed: use a new one for the rest.
+    await client.shutdown();
+    client = new Client({ contactPoints: [`127.0.0.1:${ports[0]}`], localDataCenter: 'datacenter1' });
+    await client.connect();
+  });
+});
+
 describe('drain', () => {
   test('closes the CQL port, flushes, and the API keeps answering', async () => {
     await write('u', 0, 10);
     expect((await api('POST', '/storage_service/drain')).status).toBe(200);
     expect(sstableFiles('u').length).toBeGreaterThan(0);
     expect((await api('GET', '/storage_service/operation_mode')).body).toBe('DRAINED');
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port: ports[0]! });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
+    expect(await refused(ports[0]!)).toBe(true);
+    expect(await api('POST', '/storage_service/native_transport')).toMatchObject({ status: 503, body: { message: expect.stringContaining('drained') as string } });
     await client.shutdown();
     expect(await node.stop()).toBe(0);
   });

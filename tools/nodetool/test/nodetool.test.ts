@@ -276,21 +276,44 @@ describe('command line errors', () => {
   });
 });
 
+/** True when a TCP connection to the port is refused. */
+function refused(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+}
+
+describe('native transport', () => {
+  test('disablebinary closes the CQL port, enablebinary reopens it, statusbinary says which', async () => {
+    expect(await nodetool([...at, 'statusbinary'])).toEqual({ code: 0, stdout: 'running\n', stderr: '' });
+    expect((await nodetool([...at, 'disablebinary'])).code).toBe(0);
+    expect(await refused(node.cqlPort)).toBe(true);
+    expect((await nodetool([...at, 'statusbinary'])).stdout).toBe('not running\n');
+    expect((await nodetool([...at, 'enablebinary'])).code).toBe(0);
+    expect(await refused(node.cqlPort)).toBe(false);
+    // A driver reconnects after its backoff; a new client connects at once, and replaces the old one for the next tests.
+    const fresh = new Client({ contactPoints: [`127.0.0.1:${node.cqlPort}`], localDataCenter: 'datacenter1' });
+    expect((await fresh.execute('SELECT count(*) FROM ks.t')).rowLength).toBe(1);
+    await client.shutdown();
+    client = fresh;
+  });
+});
+
 describe('drain', () => {
   test('flushes, closes the CQL port, and the node still answers nodetool', async () => {
     await write('other', 100, 5);
     const before = sstableFiles(node, 'ks', 'other').length;
     expect(await nodetool([...at, 'drain'])).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(sstableFiles(node, 'ks', 'other').length).toBeGreaterThan(before);
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port: node.cqlPort });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
+    expect(await refused(node.cqlPort)).toBe(true);
+    const enable = await nodetool([...at, 'enablebinary']);
+    expect(enable.code).toBe(1);
+    expect(enable.stderr).toContain('the node is drained');
     expect((await nodetool([...at, 'info'])).stdout).toMatch(/^Operation Mode {9}: DRAINED$/m);
     await client.shutdown();
     expect(await node.stop()).toBe(0);

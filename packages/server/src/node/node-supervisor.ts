@@ -215,6 +215,7 @@ export class NodeSupervisor {
       startedAtMs: startedAtSeconds * 1000,
       generation: startedAtSeconds,
       mode: 'NORMAL',
+      nativeTransport: true,
       async ask(request: AdminRequest, timeoutMs: number, shards?: readonly number[]): Promise<unknown[]> {
         const replies = await requests.send(request, timeoutMs, shards);
         const failed = replies.find((r) => !r.ok);

@@ -86,7 +86,10 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
           await listeners.close();
           await s.closeClients();
         };
-        const target = { db: s.db, schema: s.schema, stopClients };
+        const startClients = async (): Promise<void> => {
+          await listeners.open();
+        };
+        const target = { db: s.db, schema: s.schema, stopClients, startClients };
         void runShardAdmin(target, msg.request).then((reply) => send({ kind: 'admin-reply', requestId, reply }));
         break;
       }

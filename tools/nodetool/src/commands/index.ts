@@ -4,10 +4,13 @@ import {
   compactCommand,
   compactionStatsCommand,
   disableAutoCompactionCommand,
+  disableBinaryCommand,
   drainCommand,
   enableAutoCompactionCommand,
+  enableBinaryCommand,
   flushCommand,
   setTraceProbabilityCommand,
+  statusBinaryCommand,
 } from './maintenance-commands';
 import { describeRingCommand, getEndpointsCommand, infoCommand, ringCommand, statusCommand, versionCommand } from './node-commands';
 import { clearSnapshotCommand, listSnapshotsCommand, snapshotCommand } from './snapshot-commands';
@@ -21,8 +24,10 @@ export const COMMANDS: readonly Command[] = [
   compactionStatsCommand,
   describeRingCommand,
   disableAutoCompactionCommand,
+  disableBinaryCommand,
   drainCommand,
   enableAutoCompactionCommand,
+  enableBinaryCommand,
   flushCommand,
   getEndpointsCommand,
   infoCommand,
@@ -31,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   setTraceProbabilityCommand,
   snapshotCommand,
   statusCommand,
+  statusBinaryCommand,
   tableHistogramsCommand,
   tableStatsCommand,
   versionCommand,

@@ -179,3 +179,39 @@ export const compactionStatsCommand: Command = {
     ctx.out('Active compaction remaining time :        n/a');
   },
 };
+
+export const disableBinaryCommand: Command = {
+  name: 'disablebinary',
+  synopsis: '',
+  summary: 'Disable native transport (binary protocol): the CQL ports close and clients are disconnected',
+  options: [],
+  minArgs: 0,
+  maxArgs: 0,
+  async run(ctx) {
+    await ctx.client.delete('/storage_service/native_transport');
+  },
+};
+
+export const enableBinaryCommand: Command = {
+  name: 'enablebinary',
+  synopsis: '',
+  summary: 'Reenable native transport (binary protocol)',
+  options: [],
+  minArgs: 0,
+  maxArgs: 0,
+  async run(ctx) {
+    await ctx.client.post('/storage_service/native_transport');
+  },
+};
+
+export const statusBinaryCommand: Command = {
+  name: 'statusbinary',
+  synopsis: '',
+  summary: 'Status of native transport (binary protocol)',
+  options: [],
+  minArgs: 0,
+  maxArgs: 0,
+  async run(ctx) {
+    ctx.out((await ctx.client.get<boolean>('/storage_service/native_transport')) ? 'running' : 'not running');
+  },
+};

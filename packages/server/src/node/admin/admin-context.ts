@@ -26,6 +26,8 @@ export interface AdminNode {
   readonly generation: number;
   /** 'NORMAL' or, after POST /storage_service/drain, 'DRAINED'. */
   mode: 'NORMAL' | 'DRAINING' | 'DRAINED';
+  /** False after drain or DELETE /storage_service/native_transport (the CQL ports are closed). */
+  nativeTransport: boolean;
   /** Sends a request to every shard (or the given ones) and resolves with their results; rejects on a timeout or any shard's error. */
   ask(request: AdminRequest, timeoutMs: number, shards?: readonly number[]): Promise<unknown[]>;
   /** Every shard's metrics snapshot. */

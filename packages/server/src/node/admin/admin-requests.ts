@@ -15,7 +15,10 @@ export type AdminRequest =
   | { op: 'clear-snapshot'; tag: string | null; tableIds: string[] | null }
   | { op: 'compactions' }
   | { op: 'auto-compaction'; tableIds: string[]; enabled: boolean }
-  | { op: 'drain' };
+  | { op: 'drain' }
+  /** nodetool disablebinary / enablebinary: close or reopen this shard's CQL listeners (no flush). */
+  | { op: 'stop-clients' }
+  | { op: 'start-clients' };
 
 /** One shard's answer: a result (its shape depends on the op) or an error with a stable code. */
 export type AdminReply = { ok: true; result: unknown } | { ok: false; code: string; message: string };

@@ -7,8 +7,10 @@ export interface ShardAdminTarget {
   readonly db: ReplicaDatabase;
   /** The CQL frontend's current schema; null before the tables are open. */
   readonly schema: Schema | null;
-  /** Stops serving clients: listeners closed, connections closed (nodetool drain). */
+  /** Stops serving clients: listeners closed, connections closed (nodetool drain, disablebinary). */
   stopClients(): Promise<void>;
+  /** Opens the listeners again (nodetool enablebinary). */
+  startClients(): Promise<void>;
 }
 
 /**
@@ -81,6 +83,12 @@ async function dispatch(target: ShardAdminTarget, request: AdminRequest): Promis
     case 'drain':
       await target.stopClients();
       await db.flushAll();
+      return null;
+    case 'stop-clients':
+      await target.stopClients();
+      return null;
+    case 'start-clients':
+      await target.startClients();
       return null;
   }
 }

@@ -33,7 +33,9 @@ export function storageServiceRoutes(node: AdminNode): AdminRoute[] {
     { method: 'GET', path: '/storage_service/operation_mode', handler: () => node.mode },
     { method: 'GET', path: '/storage_service/generation_number', handler: () => node.generation },
     { method: 'GET', path: '/storage_service/gossiping', handler: () => false },
-    { method: 'GET', path: '/storage_service/native_transport', handler: () => node.mode === 'NORMAL' },
+    { method: 'GET', path: '/storage_service/native_transport', handler: () => node.nativeTransport },
+    { method: 'DELETE', path: '/storage_service/native_transport', handler: () => stopNativeTransport(node) },
+    { method: 'POST', path: '/storage_service/native_transport', handler: () => startNativeTransport(node) },
     { method: 'GET', path: '/storage_service/load', handler: () => nodeLoadBytes(node) },
     { method: 'GET', path: '/storage_service/keyspaces', handler: async ({ query }) => {
       const type = query.get('type') ?? 'all';
@@ -116,7 +118,29 @@ async function drain(node: AdminNode): Promise<null> {
   if (node.mode === 'DRAINED') return null;
   // On a failure the listeners may be closed already: the mode stays DRAINING, which says so.
   node.mode = 'DRAINING';
+  node.nativeTransport = false;
   await node.ask({ op: 'drain' }, ADMIN_FLUSH_TIMEOUT_MS);
   node.mode = 'DRAINED';
+  return null;
+}
+
+/** nodetool disablebinary: closes the CQL ports and client connections on every shard (no flush). */
+async function stopNativeTransport(node: AdminNode): Promise<null> {
+  if (!node.nativeTransport) return null;
+  node.nativeTransport = false;
+  await node.ask({ op: 'stop-clients' }, ADMIN_QUICK_TIMEOUT_MS);
+  return null;
+}
+
+/**
+ * nodetool enablebinary: reopens the CQL ports, shard after shard (the shard-aware port's
+ * BPF program indexes sockets in listen order, as at start-up). Refused on a drained node.
+ */
+async function startNativeTransport(node: AdminNode): Promise<null> {
+  if (node.mode !== 'NORMAL') throw new AdminHttpError(503, AdminErrorCodes.UNAVAILABLE, `the node is ${node.mode.toLowerCase()}: restart it to serve clients again`);
+  if (node.nativeTransport) return null;
+  const shardCount = node.config.smp;
+  for (let shard = 0; shard < shardCount; shard++) await node.ask({ op: 'start-clients' }, ADMIN_QUICK_TIMEOUT_MS, [shard]);
+  node.nativeTransport = true;
   return null;
 }
