@@ -50,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.shutdown();
   if (node.proc.exitCode === null) await node.stop();
+  fs.rmSync(cwd, { recursive: true, force: true });
 });
 
 /** True when a TCP connection to the port is refused. */
@@ -215,11 +216,13 @@ test('a node whose api_port is taken refuses to start, naming api_port', async (
   const busy = net.createServer();
   const [port, ...others] = await freePorts(4);
   await new Promise<void>((resolve) => busy.listen(port, '127.0.0.1', resolve));
+  const dir = tempDir('charybdis-admin-busy-');
   try {
-    const other = startNode(['--smp', '1', '--memory', '256M', ...portArgs([others[0]!, others[1]!, port!, others[2]!])], { cwd: tempDir('charybdis-admin-busy-') });
+    const other = startNode(['--smp', '1', '--memory', '256M', ...portArgs([others[0]!, others[1]!, port!, others[2]!])], { cwd: dir });
     expect(await other.exited).toBe(1);
     expect(other.stderr.join('\n')).toContain(`cannot listen on 127.0.0.1:${port} (api_port): the port is already in use by another process [EADDRINUSE]`);
   } finally {
     await new Promise((resolve) => busy.close(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.shutdown();
-  await node?.stop();
+  await node?.dispose();
 });
 
 async function write(table: string, from: number, count: number): Promise<void> {
