@@ -216,6 +216,10 @@ describe('data operations', () => {
     expect((await nodetool([...at, 'clearsnapshot', '-t', 'brief'])).code).toBe(0);
   });
 
+  test('decommission of the only node is refused, saying why', async () => {
+    expect(await nodetool([...at, 'decommission'])).toEqual({ code: 1, stdout: '', stderr: 'nodetool: no other normal nodes in the ring; decommission would be pointless\n' });
+  });
+
   test('settraceprobability: 0 is accepted, anything else is not supported', async () => {
     expect((await nodetool([...at, 'settraceprobability', '0'])).code).toBe(0);
     const r = await nodetool([...at, 'settraceprobability', '0.5']);

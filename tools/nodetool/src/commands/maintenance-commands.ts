@@ -105,6 +105,18 @@ export const cleanupCommand: Command = {
   },
 };
 
+export const decommissionCommand: Command = {
+  name: 'decommission',
+  synopsis: '',
+  summary: 'Decommission the *node I am connecting to* (a single node cannot be: it says so)',
+  options: [{ names: ['-f', '--force'], key: 'force', takesValue: false, help: 'Force decommission of this node even when it reduces the number of replicas to below configured RF' }],
+  minArgs: 0,
+  maxArgs: 0,
+  async run(ctx) {
+    await ctx.client.post('/storage_service/decommission');
+  },
+};
+
 export const drainCommand: Command = {
   name: 'drain',
   synopsis: '',

@@ -82,6 +82,10 @@ export function storageServiceRoutes(node: AdminNode): AdminRoute[] {
       return 0;
     } },
     { method: 'POST', path: '/storage_service/drain', handler: () => drain(node) },
+    { method: 'POST', path: '/storage_service/decommission', handler: () => {
+      // Cassandra's answer on a one-node ring; the cluster work (packages/cluster) will stream the data away first.
+      throw badParameter('no other normal nodes in the ring; decommission would be pointless');
+    } },
     { method: 'GET', path: '/storage_service/drain', handler: () => node.mode },
     { method: 'GET', path: '/storage_service/trace_probability', handler: () => 0 },
     { method: 'POST', path: '/storage_service/trace_probability', handler: ({ query }) => {
