@@ -220,7 +220,9 @@ describe('data operations', () => {
     expect(await nodetool([...at, 'decommission'])).toEqual({ code: 1, stdout: '', stderr: 'nodetool: no other normal nodes in the ring; decommission would be pointless\n' });
   });
 
-  test('settraceprobability: 0 is accepted, anything else is not supported', async () => {
+  test('settraceprobability: 0 is accepted, anything else is not supported; gettraceprobability says 0', async () => {
+    expect(await nodetool([...at, 'gettraceprobability'])).toEqual({ code: 0, stdout: 'Current trace probability: 0.0\n', stderr: '' });
+    expect(await nodetool([...at, 'statusgossip'])).toEqual({ code: 0, stdout: 'not running\n', stderr: '' });
     expect((await nodetool([...at, 'settraceprobability', '0'])).code).toBe(0);
     const r = await nodetool([...at, 'settraceprobability', '0.5']);
     expect(r.code).toBe(1);

@@ -10,8 +10,10 @@ import {
   enableAutoCompactionCommand,
   enableBinaryCommand,
   flushCommand,
+  getTraceProbabilityCommand,
   setTraceProbabilityCommand,
   statusBinaryCommand,
+  statusGossipCommand,
 } from './maintenance-commands';
 import { describeRingCommand, getEndpointsCommand, infoCommand, ringCommand, statusCommand, versionCommand } from './node-commands';
 import { clearSnapshotCommand, listSnapshotsCommand, snapshotCommand } from './snapshot-commands';
@@ -32,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   enableBinaryCommand,
   flushCommand,
   getEndpointsCommand,
+  getTraceProbabilityCommand,
   infoCommand,
   listSnapshotsCommand,
   ringCommand,
@@ -39,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   snapshotCommand,
   statusCommand,
   statusBinaryCommand,
+  statusGossipCommand,
   tableHistogramsCommand,
   tableStatsCommand,
   versionCommand,

@@ -144,6 +144,31 @@ export const setTraceProbabilityCommand: Command = {
   },
 };
 
+export const getTraceProbabilityCommand: Command = {
+  name: 'gettraceprobability',
+  synopsis: '',
+  summary: 'Print the current trace probability value (always 0: tracing is not supported)',
+  options: [],
+  minArgs: 0,
+  maxArgs: 0,
+  async run(ctx) {
+    const p = await ctx.client.get<number>('/storage_service/trace_probability');
+    ctx.out(`Current trace probability: ${Number.isInteger(p) ? p.toFixed(1) : p}`);
+  },
+};
+
+export const statusGossipCommand: Command = {
+  name: 'statusgossip',
+  synopsis: '',
+  summary: 'Status of gossip (not running: one node, gossip is not wired into the server yet)',
+  options: [],
+  minArgs: 0,
+  maxArgs: 0,
+  async run(ctx) {
+    ctx.out((await ctx.client.get<boolean>('/storage_service/gossiping')) ? 'running' : 'not running');
+  },
+};
+
 function autoCompactionCommand(enable: boolean): Command {
   return {
     name: enable ? 'enableautocompaction' : 'disableautocompaction',
