@@ -94,6 +94,13 @@ describe('the node', () => {
     expect((await api('GET', '/storage_service/natural_endpoints/ks?cf=t&key=1')).body).toEqual(['127.0.0.1']);
   });
 
+  test('memory: heaps of every thread and the LSA memory', async () => {
+    const m = (await api('GET', '/charybdis/memory')).body as Record<string, number>;
+    expect(m.heap_used_bytes).toBeGreaterThan(0);
+    expect(m.heap_total_bytes).toBeGreaterThanOrEqual(m.heap_used_bytes!);
+    expect(m.off_heap_bytes).toBeGreaterThanOrEqual(0);
+  });
+
   test('keyspace and table names (what ScyllaDB\'s test suite probes)', async () => {
     expect((await api('GET', '/column_family/name/keyspace')).body).toEqual(expect.arrayContaining(['system', 'system_schema', 'ks']));
     expect((await api('GET', '/column_family/name')).body).toEqual(expect.arrayContaining(['ks:t', 'ks:u']));

@@ -77,6 +77,8 @@ describe('node information', () => {
     expect(r.stdout).toMatch(/^ID {21}: [0-9a-f-]{36}$/m);
     expect(r.stdout).toMatch(/^Native Transport active: true$/m);
     expect(r.stdout).toMatch(/^Load {19}: \d/m);
+    expect(r.stdout).toMatch(/^Heap Memory \(MB\) {7}: \d+\.\d\d \/ \d+\.\d\d$/m);
+    expect(r.stdout).toMatch(/^Off Heap Memory \(MB\) {3}: \d+\.\d\d$/m);
     expect(r.stdout).toMatch(/^Data Center {12}: datacenter1$/m);
     expect(r.stdout).toMatch(/^Token {18}: \(invoke with -T\/--tokens to see all 256 tokens\)$/m);
     const tokens = (await nodetool([...at, 'info', '-T'])).stdout.split('\n').filter((l) => l.startsWith('Token'));

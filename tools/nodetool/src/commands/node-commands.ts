@@ -81,12 +81,14 @@ export const infoCommand: Command = {
   maxArgs: 0,
   async run(ctx) {
     const c = ctx.client;
-    const [n, generation, uptimeMs, gossip] = await Promise.all([
+    const [n, generation, uptimeMs, gossip, memory] = await Promise.all([
       nodeSummary(ctx),
       c.get<number>('/storage_service/generation_number'),
       c.get<number>('/system/uptime_ms'),
       c.get<boolean>('/storage_service/gossiping'),
+      c.get<{ heap_used_bytes: number; heap_total_bytes: number; off_heap_bytes: number }>('/charybdis/memory'),
     ]);
+    const mb = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(2);
     const line = (label: string, value: string): void => ctx.out(`${label.padEnd(23)}: ${value}`);
     line('ID', n.hostId);
     line('Gossip active', String(gossip));
@@ -94,6 +96,8 @@ export const infoCommand: Command = {
     line('Load', fileSize(n.loadBytes));
     line('Generation No', String(generation));
     line('Uptime (seconds)', String(Math.floor(uptimeMs / 1000)));
+    line('Heap Memory (MB)', `${mb(memory.heap_used_bytes)} / ${mb(memory.heap_total_bytes)}`);
+    line('Off Heap Memory (MB)', mb(memory.off_heap_bytes));
     line('Data Center', n.dataCenter);
     line('Rack', n.rack);
     line('Operation Mode', n.mode);

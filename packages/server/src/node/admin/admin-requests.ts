@@ -15,6 +15,7 @@ export type AdminRequest =
   | { op: 'clear-snapshot'; tag: string | null; tableIds: string[] | null }
   | { op: 'compactions' }
   | { op: 'auto-compaction'; tableIds: string[]; enabled: boolean }
+  | { op: 'memory' }
   | { op: 'drain' }
   /** nodetool disablebinary / enablebinary: close or reopen this shard's CQL listeners (no flush). */
   | { op: 'stop-clients' }
@@ -82,4 +83,12 @@ export interface ShardCompaction {
   partitionsIn: number;
   partitionsInTotal: number;
   bytesWritten: number;
+}
+
+/** One shard's memory (answer to `memory`): its V8 heap and the LSA memory its memtables live in. */
+export interface ShardMemory {
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** LSA segments allocated from the system (outside the V8 heap). */
+  offHeapBytes: number;
 }

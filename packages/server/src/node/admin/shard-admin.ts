@@ -1,6 +1,7 @@
+import v8 from 'node:v8';
 import type { ReplicaDatabase, Table } from '@charybdis/replica';
 import type { Schema } from '@charybdis/schema';
-import type { AdminReply, AdminRequest, AdminSchema, ShardCompaction, ShardSnapshot, ShardTableStats } from './admin-requests';
+import type { AdminReply, AdminRequest, AdminSchema, ShardCompaction, ShardMemory, ShardSnapshot, ShardTableStats } from './admin-requests';
 
 /** What a shard's admin handler works on (ShardServices gives it). */
 export interface ShardAdminTarget {
@@ -80,6 +81,12 @@ async function dispatch(target: ShardAdminTarget, request: AdminRequest): Promis
     case 'auto-compaction':
       for (const t of select(db, request.tableIds)) db.compactions.setAutoCompaction(t, request.enabled);
       return null;
+    case 'memory': {
+      // This thread's isolate: every shard has its own heap.
+      const heap = v8.getHeapStatistics();
+      const memory: ShardMemory = { heapUsedBytes: heap.used_heap_size, heapTotalBytes: heap.total_heap_size, offHeapBytes: db.storage.pool.stats().materializedBytes };
+      return memory;
+    }
     case 'drain':
       await target.stopClients();
       await db.flushAll();

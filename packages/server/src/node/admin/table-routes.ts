@@ -1,7 +1,8 @@
 import type { AdminNode } from './admin-context';
 import { ADMIN_COMPACTION_TIMEOUT_MS, ADMIN_QUICK_TIMEOUT_MS, boolParam, fetchSchema, listParam, resolveColumnFamily, resolveTables } from './admin-context';
 import { badParameter } from './admin-http-error';
-import type { ShardCompaction, ShardTableStats } from './admin-requests';
+import v8 from 'node:v8';
+import type { ShardCompaction, ShardMemory, ShardTableStats } from './admin-requests';
 import type { AdminRoute } from './admin-router';
 import { setAutoCompaction } from './storage-service-routes';
 import { mergeTableStats } from './table-stats';
@@ -101,6 +102,16 @@ export function tableRoutes(node: AdminNode): AdminRoute[] {
       );
     } },
     { method: 'GET', path: '/system/uptime_ms', handler: () => Date.now() - node.startedAtMs },
+    { method: 'GET', path: '/charybdis/memory', handler: async () => {
+      // Every shard's isolate plus the supervisor's own.
+      const shards = (await node.ask({ op: 'memory' }, ADMIN_QUICK_TIMEOUT_MS)) as ShardMemory[];
+      const own = v8.getHeapStatistics();
+      return {
+        heap_used_bytes: shards.reduce((n, m) => n + m.heapUsedBytes, own.used_heap_size),
+        heap_total_bytes: shards.reduce((n, m) => n + m.heapTotalBytes, own.total_heap_size),
+        off_heap_bytes: shards.reduce((n, m) => n + m.offHeapBytes, 0),
+      };
+    } },
     { method: 'GET', path: '/snitch/datacenter', handler: () => node.dataCenter },
     { method: 'GET', path: '/snitch/rack', handler: () => node.rack },
   ];
