@@ -199,6 +199,14 @@ describe('data operations', () => {
     expect((await nodetool([...at, 'listsnapshots'])).stdout).toBe('Snapshot Details: \nThere are no snapshots\n');
   });
 
+  test('snapshot -kt takes the listed keyspace.table pairs', async () => {
+    expect((await nodetool([...at, 'snapshot', '-t', 'pairs', '-kt', 'ks.t,ks.other'])).stdout).toContain('for [ks.t,ks.other] with snapshot name [pairs]');
+    expect(snapshotFiles(node, 'ks', 't', 'pairs').length).toBeGreaterThan(0);
+    expect(snapshotFiles(node, 'ks', 'other', 'pairs').length).toBeGreaterThan(0);
+    expect((await nodetool([...at, 'snapshot', '-t', 'x', '-kt', 'ks.t', 'ks'])).code).toBe(2);
+    expect((await nodetool([...at, 'clearsnapshot', '-t', 'pairs'])).code).toBe(0);
+  });
+
   test('snapshot of one table with --table, then clearsnapshot --all', async () => {
     expect((await nodetool([...at, 'snapshot', '--tag', 'one', '--table', 't', 'ks'])).code).toBe(0);
     expect(snapshotFiles(node, 'ks', 't', 'one').length).toBeGreaterThan(0);
