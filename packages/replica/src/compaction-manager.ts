@@ -1,6 +1,6 @@
 import { CharybdisError } from '@charybdis/core';
 import { CompactionMetrics, createCompactionStrategy, parseCompactionOptions, runCompaction } from '@charybdis/storage';
-import type { CompactionCandidate, CompactionStrategy, CompactionTask, SSTableReader, SSTableWriter } from '@charybdis/storage';
+import type { CompactionCandidate, CompactionProgress, CompactionStrategy, CompactionTask, SSTableReader, SSTableWriter } from '@charybdis/storage';
 import { ReplicaErrorCodes } from './replica-error-codes';
 import { IoClasses } from './replica-types';
 import type { ShardStorage } from './replica-types';
@@ -19,6 +19,22 @@ interface TableState {
   /** Callers waiting for the table to have no task running (truncate, major compaction). */
   paused: number;
   retryAfterMs: number;
+  /** False after `setAutoCompaction(table, false)`: the strategy is not asked for work (major compactions still run). */
+  auto: boolean;
+}
+
+/** A compaction task under way (nodetool compactionstats, compact's progress). */
+export interface RunningCompaction {
+  readonly id: number;
+  readonly tableId: string;
+  readonly keyspace: string;
+  readonly table: string;
+  /** 'major' for compactAll, else the strategy's reason. */
+  readonly reason: string;
+  readonly inputs: readonly number[];
+  readonly startedAtMs: number;
+  /** Latest progress report of the runner (partitions read against the inputs' total). */
+  readonly progress: CompactionProgress;
 }
 
 /**
@@ -35,6 +51,8 @@ export class CompactionManager {
   readonly #queue: Table[] = [];
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
+  readonly #active = new Map<number, RunningCompaction>();
+  #nextTaskId = 1;
   #stopped = false;
 
   constructor(storage: ShardStorage, concurrency = DEFAULT_CONCURRENT_COMPACTIONS) {
@@ -52,6 +70,26 @@ export class CompactionManager {
     return this.#state(table).strategy.estimatePendingTasks(this.#candidates(table));
   }
 
+  /** The tasks running now, oldest first. */
+  running(): RunningCompaction[] {
+    return [...this.#active.values()];
+  }
+
+  /**
+   * Turns automatic (strategy-driven) compaction of `table` off or on (nodetool
+   * disableautocompaction / enableautocompaction). Major compactions run either way; a
+   * running task is not interrupted.
+   */
+  setAutoCompaction(table: Table, enabled: boolean): void {
+    this.#state(table).auto = enabled;
+    if (enabled) this.submit(table);
+  }
+
+  /** Whether automatic compaction of `table` is on. */
+  autoCompactionEnabled(table: Table): boolean {
+    return this.#state(table).auto;
+  }
+
   /** Looks for work on `table` soon (after a flush, a compaction, start-up). */
   submit(table: Table): void {
     if (this.#stopped || this.#queue.includes(table)) return;
@@ -67,7 +105,7 @@ export class CompactionManager {
     await this.pause(table, async () => {
       const inputs = table.sstables.map((r) => r.generation);
       if (inputs.length === 0) return;
-      await this.#run(table, { inputs, outputLevel: 0, maxOutputBytes: Infinity, reason: 'size-tiered' });
+      await this.#run(table, { inputs, outputLevel: 0, maxOutputBytes: Infinity, reason: 'size-tiered' }, 'major');
     });
   }
 
@@ -111,7 +149,7 @@ export class CompactionManager {
     while (!this.#stopped && this.#running.size < this.#concurrency && this.#queue.length > 0) {
       const table = this.#queue.shift()!;
       const state = this.#state(table);
-      if (state.paused > 0 || table.failure !== null || this.#storage.nowMs() < state.retryAfterMs) continue;
+      if (!state.auto || state.paused > 0 || table.failure !== null || this.#storage.nowMs() < state.retryAfterMs) continue;
       const task = state.strategy.nextTask(this.#candidates(table), this.#storage.nowMs());
       if (task === null) continue;
       const p = this.#run(table, task)
@@ -129,12 +167,25 @@ export class CompactionManager {
     }
   }
 
-  async #run(table: Table, task: CompactionTask): Promise<void> {
+  async #run(table: Table, task: CompactionTask, reason: string = task.reason): Promise<void> {
     const state = this.#state(table);
     for (const g of task.inputs) state.compacting.add(g);
     state.running++;
     state.metrics.taskStarted();
     const opened: SSTableReader[] = [];
+    const id = this.#nextTaskId++;
+    const partitionsInTotal = table.sstables.filter((r) => task.inputs.includes(r.generation)).reduce((n, r) => n + r.stats.partitionCount, 0);
+    let record: RunningCompaction = {
+      id,
+      tableId: table.id,
+      keyspace: table.definition.keyspace,
+      table: table.definition.name,
+      reason,
+      inputs: task.inputs,
+      startedAtMs: this.#storage.nowMs(),
+      progress: { partitionsIn: 0, partitionsInTotal, partitionsOut: 0, bytesWritten: 0 },
+    };
+    this.#active.set(id, record);
     try {
       const result = await this.#storage.compactionGroup.run(async () => {
         // Readers of their own, so the scans are charged to the compaction I/O class.
@@ -150,6 +201,10 @@ export class CompactionManager {
           maxPurgeableTimestamp: (key, token) => table.minTimestampOutside(excluded, key, token),
           yieldPoint: () => this.#storage.compactionGroup.yield(),
           signal: this.#abort.signal,
+          onProgress: (progress) => {
+            record = { ...record, progress };
+            this.#active.set(id, record);
+          },
           deleteFinishedOutput: async (o) => (await table.openSSTable(o.writer.generation)).delete(),
         });
       });
@@ -174,6 +229,7 @@ export class CompactionManager {
       if (!this.#stopped) this.#storage.logger.error({ err, table: table.qualifiedName, inputs: task.inputs }, 'compaction failed');
       throw err;
     } finally {
+      this.#active.delete(id);
       await Promise.allSettled(opened.map((r) => r.close()));
       for (const g of task.inputs) state.compacting.delete(g);
       state.running--;
@@ -208,7 +264,7 @@ export class CompactionManager {
         pendingTasks: () => this.#state(table).strategy.estimatePendingTasks(this.#candidates(table)),
         backlogBytes: () => this.#state(table).strategy.backlogBytes(this.#candidates(table)),
       });
-      state = { strategy: this.#createStrategy(table), metrics, compacting: new Set(), running: 0, paused: 0, retryAfterMs: 0 };
+      state = { strategy: this.#createStrategy(table), metrics, compacting: new Set(), running: 0, paused: 0, retryAfterMs: 0, auto: true };
       // Series are removed at DROP (forget); a table re-created under the same name starts new ones.
       if (this.#storage.metrics !== undefined) metrics.register(this.#storage.metrics, table.definition.keyspace, table.definition.name);
       this.#states.set(table, state);

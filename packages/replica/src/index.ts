@@ -4,6 +4,8 @@ export type { ReplicaCommitlogOptions, ReplayReport } from './replica-database';
 export { Table } from './table';
 export type { TableStats } from './table';
 export type { TableDefinition } from './table-definition';
+export type { TableSnapshotInfo } from './table-snapshots';
+export type { RunningCompaction } from './compaction-manager';
 export { tableDirectories, isValidSnapshotTag } from './table-directories';
 export type { TableDirectories } from './table-directories';
 export { ReplicaErrorCodes } from './replica-error-codes';

@@ -12,6 +12,8 @@ import { elapsedUs } from './table-metrics';
 import { registerShardReplicaMetrics } from './shard-replica-metrics';
 import type { TableDefinition } from './table-definition';
 import { isValidSnapshotTag } from './table-directories';
+import { clearTableSnapshots, listTableSnapshots, writeSnapshotManifest } from './table-snapshots';
+import type { TableSnapshotInfo } from './table-snapshots';
 
 /** Commitlog settings of a shard (from the node's config). */
 export interface ReplicaCommitlogOptions {
@@ -267,19 +269,65 @@ export class ReplicaDatabase {
     await this.compactions.pause(table, () => table.truncate(this.commitlog.position));
   }
 
-  /** Snapshot `tag` of every table (or the given ones) on this shard; returns the folders written. */
-  async snapshot(tag: string, tableIds?: readonly string[]): Promise<string[]> {
+  /**
+   * Snapshot `tag` of every table (or the given ones) on this shard; returns the folders
+   * written. Each gets a manifest with the time taken and, with `ttlSeconds`, when it
+   * expires (`clearExpiredSnapshots` removes it then). `skipFlush`: memtables are not
+   * flushed first.
+   */
+  async snapshot(tag: string, tableIds?: readonly string[], options: { skipFlush?: boolean; ttlSeconds?: number | null } = {}): Promise<string[]> {
     if (!isValidSnapshotTag(tag)) {
       throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `invalid snapshot name ${JSON.stringify(tag)}: use letters, digits, '-', '_' and '.'`);
     }
+    const ttl = options.ttlSeconds ?? null;
+    if (ttl !== null && !(Number.isInteger(ttl) && ttl > 0)) throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `snapshot TTL must be a positive number of seconds, not ${ttl}`);
     const tables = tableIds === undefined ? this.tables : tableIds.map((id) => this.table(id));
+    // Whole seconds, so created + TTL is exactly the expiry whoever compares them.
+    const createdAtMs = Math.floor(this.storage.nowMs() / 1000) * 1000;
+    const times = { createdAtMs, expiresAtMs: ttl === null ? null : createdAtMs + ttl * 1000 };
     const dirs: string[] = [];
     for (const t of tables) {
       if (t.failure !== null) continue;
-      await t.snapshot(tag);
-      dirs.push(t.directories.snapshot(tag));
+      await t.snapshot(tag, { skipFlush: options.skipFlush });
+      const dir = t.directories.snapshot(tag);
+      await writeSnapshotManifest(dir, times);
+      dirs.push(dir);
     }
     return dirs;
+  }
+
+  /** Removes this shard's snapshots whose TTL has passed (at `nowMs`); returns how many table folders went. */
+  async clearExpiredSnapshots(nowMs: number = this.storage.nowMs()): Promise<number> {
+    let removed = 0;
+    for (const t of this.tables) {
+      for (const s of await listTableSnapshots(t)) {
+        if (s.expiresAtMs !== null && s.expiresAtMs <= nowMs) removed += await clearTableSnapshots(t, s.tag);
+      }
+    }
+    return removed;
+  }
+
+  /** The snapshots of every table (or the given ones) on this shard, one entry per table and tag. */
+  async listSnapshots(tableIds?: readonly string[]): Promise<TableSnapshotInfo[]> {
+    const tables = tableIds === undefined ? this.tables : tableIds.map((id) => this.table(id));
+    const out: TableSnapshotInfo[] = [];
+    for (const t of tables) out.push(...(await listTableSnapshots(t)));
+    return out;
+  }
+
+  /**
+   * Removes snapshot `tag` (every snapshot when null) of every table (or the given ones) on
+   * this shard; returns how many table folders were removed. Live SSTables are untouched:
+   * snapshots are hard links.
+   */
+  async clearSnapshot(tag: string | null, tableIds?: readonly string[]): Promise<number> {
+    if (tag !== null && !isValidSnapshotTag(tag)) {
+      throw new CharybdisError(ReplicaErrorCodes.INVALID_ARGUMENT, `invalid snapshot name ${JSON.stringify(tag)}: use letters, digits, '-', '_' and '.'`);
+    }
+    const tables = tableIds === undefined ? this.tables : tableIds.map((id) => this.table(id));
+    let removed = 0;
+    for (const t of tables) removed += await clearTableSnapshots(t, tag);
+    return removed;
   }
 
   commitlogStats(): CommitlogStats {

@@ -390,9 +390,12 @@ export class Table {
     await fs.rm(this.directories.shard, { recursive: true, force: true });
   }
 
-  /** Flushes, then hard-links every SSTable of this shard into the snapshot folder `tag`. */
-  async snapshot(tag: string): Promise<string[]> {
-    await this.flush();
+  /**
+   * Flushes (unless `skipFlush`: the snapshot then lacks what only the memtables hold),
+   * then hard-links every SSTable of this shard into the snapshot folder `tag`.
+   */
+  async snapshot(tag: string, options: { skipFlush?: boolean } = {}): Promise<string[]> {
+    if (options.skipFlush !== true) await this.flush();
     const dir = this.directories.snapshot(tag);
     await fs.mkdir(dir, { recursive: true });
     const view = this.#view();

@@ -1,5 +1,6 @@
 import type { IoDiskProperties, MetricsSnapshot, SmpBuffers } from '@charybdis/core';
 import type { NodeConfig } from '../config';
+import type { AdminReply, AdminRequest } from './admin/admin-requests';
 
 /**
  * Messages between the supervisor (main thread) and the shard workers, over each worker's
@@ -33,6 +34,8 @@ export type SupervisorToShard =
   | { kind: 'open-tables' }
   | { kind: 'listen' }
   | { kind: 'collect-metrics'; requestId: number }
+  /** A REST admin API request (answered by `admin-reply` with the same id). */
+  | { kind: 'admin'; requestId: number; request: AdminRequest }
   | { kind: 'drain' };
 
 /** One listening socket of a shard. */
@@ -49,4 +52,5 @@ export type ShardToSupervisor =
   | { kind: 'smp-checked'; ok: false; message: string; code: string }
   | { kind: 'listening'; endpoints: ListenerEndpoint[] }
   | { kind: 'listen-failed'; message: string; code: string }
-  | { kind: 'metrics'; requestId: number; snapshot: MetricsSnapshot };
+  | { kind: 'metrics'; requestId: number; snapshot: MetricsSnapshot }
+  | { kind: 'admin-reply'; requestId: number; reply: AdminReply };

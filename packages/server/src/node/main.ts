@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger, hasErrorCode } from '@charybdis/core';
 import { loadConfig } from '../config';
+import { charybdisVersion } from './charybdis-version';
 import { NodeSupervisor } from './node-supervisor';
 
 /** Walks up from this file to the folder holding conf/charybdis.yaml (the repository or image root). */
@@ -12,11 +13,6 @@ function defaultConfigPath(): string {
     if (fs.existsSync(candidate)) return candidate;
     if (path.dirname(dir) === dir) return path.resolve('conf', 'charybdis.yaml');
   }
-}
-
-function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 function failLine(message: string): number {
@@ -49,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (loaded.kind === 'version') {
-    process.stdout.write(`charybdis ${version()}\n`);
+    process.stdout.write(`charybdis ${charybdisVersion()}\n`);
     return 0;
   }
   const { config } = loaded;

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@charybdis/core';
-import type { IoDiskProperties, MetricsSnapshot, SmpBuffers } from '@charybdis/core';
+import type { IoDiskProperties, MetricsSnapshot, ShardMetricsSnapshot, SmpBuffers } from '@charybdis/core';
+import { DEFAULT_RELEASE_VERSION } from '@charybdis/cql';
 import { CharybdisError, createSmpBuffers, nativeStatus, renderPrometheus, reusePortAvailable, subsystemLogger } from '@charybdis/core';
 import type { NodeConfig } from '../config';
 import type { ListenerEndpoint, ShardToSupervisor, ShardWorkerData, SupervisorToShard } from './control-messages';
@@ -12,6 +13,15 @@ import { DirectoryLock } from './directory-lock';
 import { loadIoDisk } from './load-io-disk';
 import { MetricsEndpoint } from './metrics-endpoint';
 import { assertPortFree } from './port-probe';
+import { AdminApi } from './admin/admin-api';
+import type { AdminNode } from './admin/admin-context';
+import type { AdminRequest } from './admin/admin-requests';
+import { ShardRequests } from './admin/shard-requests';
+import { charybdisVersion } from './charybdis-version';
+import { LOCAL_DATA_CENTER, LOCAL_RACK } from './node-location';
+
+/** How long the admin API waits for the shards' metrics before it answers 504. */
+export const ADMIN_METRICS_TIMEOUT_MS = 10_000;
 
 /** How long a drain may take before the shards are terminated and the node exits 1. */
 export const DRAIN_TIMEOUT_MS = 30_000;
@@ -42,6 +52,9 @@ export class NodeSupervisor {
   private readonly shards: ShardHandle[] = [];
   private lock: DirectoryLock | null = null;
   private metricsEndpoint: MetricsEndpoint | null = null;
+  private adminApi: AdminApi | null = null;
+  // 'starting' too: the API's first snapshot sweep runs just before the node says it is ready.
+  private readonly adminRequests = new ShardRequests(() => (this.state === 'running' || this.state === 'starting' ? this.shards.map((s) => s.worker) : []));
   private nextMetricsRequest = 0;
   private readonly metricsRequests = new Map<number, { snapshots: (MetricsSnapshot | null)[]; missing: number; done: () => void }>();
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -77,6 +90,7 @@ export class NodeSupervisor {
         await assertPortFree(config.rpc_address, config.native_shard_aware_transport_port, 'native_shard_aware_transport_port');
       }
       await assertPortFree(config.prometheus_address, config.prometheus_port, 'prometheus_port');
+      await assertPortFree(config.api_address, config.api_port, 'api_port');
       const io = loadIoDisk(config.io_properties_file, config.data_file_directories[0]!);
       if (io.warning !== null) this.log.warn(io.warning);
       const smpBuffers = createSmpBuffers(config.smp, {});
@@ -102,11 +116,14 @@ export class NodeSupervisor {
       }
       this.metricsEndpoint = new MetricsEndpoint(() => this.collectMetrics(), this.log);
       await this.metricsEndpoint.listen(config.prometheus_address, config.prometheus_port);
+      this.adminApi = new AdminApi(this.adminNode(identity, startedAtSeconds), subsystemLogger(this.opts.logger, 'api'));
+      await this.adminApi.start(config.api_address, config.api_port);
       this.state = 'running';
       this.logReady(endpoints, reusePort, smpCheck.elapsedUs);
     } catch (err) {
       this.state = 'stopping';
       await this.metricsEndpoint?.close();
+      await this.adminApi?.stop();
       await this.terminateAll();
       this.releaseLock();
       this.state = 'stopped';
@@ -124,7 +141,9 @@ export class NodeSupervisor {
     if (this.state === 'stopping' || this.state === 'stopped') return;
     this.state = 'stopping';
     this.log.info({ reason }, 'draining');
+    this.adminRequests.failAll('the node is stopping');
     await this.metricsEndpoint?.close();
+    await this.adminApi?.stop();
     for (const s of this.shards) s.worker.postMessage({ kind: 'drain' } satisfies SupervisorToShard);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -162,13 +181,18 @@ export class NodeSupervisor {
   }
 
   /** Every shard's metrics snapshot, rendered in the Prometheus text format. */
-  private collectMetrics(): Promise<string> {
+  private async collectMetrics(): Promise<string> {
+    return renderPrometheus(await this.collectSnapshots());
+  }
+
+  /** Every shard's metrics snapshot. Never settles if a shard does not answer: callers bound the wait. */
+  private collectSnapshots(): Promise<ShardMetricsSnapshot[]> {
     const requestId = this.nextMetricsRequest++;
     const snapshots: (MetricsSnapshot | null)[] = this.shards.map(() => null);
-    return new Promise<string>((resolve) => {
+    return new Promise<ShardMetricsSnapshot[]>((resolve) => {
       const done = (): void => {
         this.metricsRequests.delete(requestId);
-        resolve(renderPrometheus(snapshots.flatMap((snapshot, shard) => (snapshot === null ? [] : [{ shard, snapshot }]))));
+        resolve(snapshots.flatMap((snapshot, shard) => (snapshot === null ? [] : [{ shard, snapshot }])));
       };
       this.metricsRequests.set(requestId, { snapshots, missing: this.shards.length, done });
       for (const s of this.shards) s.worker.postMessage({ kind: 'collect-metrics', requestId } satisfies SupervisorToShard);
@@ -177,7 +201,45 @@ export class NodeSupervisor {
     });
   }
 
+  /** What the admin API knows of this node and how it reaches the shards. */
+  private adminNode(identity: NodeIdentity, startedAtSeconds: number): AdminNode {
+    const requests = this.adminRequests;
+    return {
+      config: this.opts.config,
+      hostId: identity.hostId,
+      tokens: identity.tokens,
+      dataCenter: LOCAL_DATA_CENTER,
+      rack: LOCAL_RACK,
+      releaseVersion: DEFAULT_RELEASE_VERSION,
+      version: charybdisVersion(),
+      startedAtMs: startedAtSeconds * 1000,
+      generation: startedAtSeconds,
+      mode: 'NORMAL',
+      nativeTransport: true,
+      async ask(request: AdminRequest, timeoutMs: number, shards?: readonly number[]): Promise<unknown[]> {
+        const replies = await requests.send(request, timeoutMs, shards);
+        const failed = replies.find((r) => !r.ok);
+        if (failed !== undefined && !failed.ok) throw new CharybdisError(failed.code, failed.message);
+        return replies.map((r) => (r.ok ? r.result : null));
+      },
+      metrics: () => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new CharybdisError('CHARYBDIS_ADMIN_TIMEOUT', `shards did not send their metrics within ${ADMIN_METRICS_TIMEOUT_MS} ms`)),
+            ADMIN_METRICS_TIMEOUT_MS,
+          );
+        });
+        return Promise.race([this.collectSnapshots(), timeout]).finally(() => clearTimeout(timer));
+      },
+    };
+  }
+
   private onShardMessage(shard: ShardHandle, msg: ShardToSupervisor): void {
+    if (msg.kind === 'admin-reply') {
+      this.adminRequests.onReply(shard.id, msg.requestId, msg.reply);
+      return;
+    }
     if (msg.kind !== 'metrics') return;
     const pending = this.metricsRequests.get(msg.requestId);
     if (pending === undefined || pending.snapshots[shard.id] !== null) return;
@@ -233,6 +295,9 @@ export class NodeSupervisor {
   private async abort(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopping';
+    this.adminRequests.failAll('a shard died: the node is stopping');
+    await this.adminApi?.stop();
+    await this.metricsEndpoint?.close();
     await this.terminateAll();
     this.releaseLock();
     this.state = 'stopped';
@@ -295,6 +360,7 @@ export class NodeSupervisor {
         listeners: endpoints.length,
         smpCheckUs,
         prometheus: `${config.prometheus_address}:${config.prometheus_port}`,
+        api: `${config.api_address}:${config.api_port}`,
         memoryBytesPerShard: Math.floor(config.memory / config.smp),
         dataDirectories: config.data_file_directories,
         cpus: os.availableParallelism(),

@@ -5,8 +5,9 @@ import { CqlFrontend, loadSchema } from '@charybdis/cql';
 import type { SchemaDiff } from '@charybdis/cql';
 import type { ReplicaDatabase, TableDefinition } from '@charybdis/replica';
 import { SYSTEM_SCHEMA_TABLES, tableMutationSchema } from '@charybdis/schema';
-import type { TableMetadata } from '@charybdis/schema';
+import type { Schema, TableMetadata } from '@charybdis/schema';
 import type { ShardWorkerData } from './control-messages';
+import { LOCAL_DATA_CENTER, LOCAL_RACK } from './node-location';
 import { openShardDatabase } from './shard-database';
 
 /** The replica's view of a catalog table. */
@@ -74,8 +75,8 @@ export class ShardServices {
       },
       node: {
         clusterName: config.cluster_name,
-        dataCenter: 'datacenter1',
-        rack: 'rack1',
+        dataCenter: LOCAL_DATA_CENTER,
+        rack: LOCAL_RACK,
         hostId: this.#data.identity.hostId,
         tokens: this.#data.identity.tokens,
         rpcAddress: config.rpc_address,
@@ -90,6 +91,16 @@ export class ShardServices {
       logger: this.#shard.logger,
     });
     return { tables, replayed: report.applied };
+  }
+
+  /** The CQL frontend's current schema (null until `openTables` is done). */
+  get schema(): Schema | null {
+    return this.#frontend?.schema.schema ?? null;
+  }
+
+  /** Closes every client connection (nodetool drain; the listeners are closed by the caller). */
+  async closeClients(): Promise<void> {
+    await this.#frontend?.closeAll();
   }
 
   /** Serves CQL on a socket this shard accepted (before `openTables` finished: closed). */

@@ -13,6 +13,7 @@ import { bootShard, createLogger, shardLogger } from '@charybdis/core';
 import type { ShardToSupervisor, ShardWorkerData, SupervisorToShard } from './control-messages';
 import { ShardServices } from './shard-services';
 import { ShardListeners } from './shard-listeners';
+import { runShardAdmin } from './admin/shard-admin';
 
 type ControlPort = NonNullable<typeof parentPort>;
 
@@ -74,6 +75,24 @@ function runShard(port: ControlPort, data: ShardWorkerData): void {
           (err: Error & { code?: string }) => send({ kind: 'listen-failed', message: err.message, code: err.code ?? 'UNKNOWN' }),
         );
         break;
+      case 'admin': {
+        const requestId = msg.requestId;
+        if (services === null) {
+          send({ kind: 'admin-reply', requestId, reply: { ok: false, code: 'CHARYBDIS_ADMIN_UNAVAILABLE', message: `shard ${shard.id} is still starting` } });
+          break;
+        }
+        const s = services;
+        const stopClients = async (): Promise<void> => {
+          await listeners.close();
+          await s.closeClients();
+        };
+        const startClients = async (): Promise<void> => {
+          await listeners.open();
+        };
+        const target = { db: s.db, schema: s.schema, stopClients, startClients };
+        void runShardAdmin(target, msg.request).then((reply) => send({ kind: 'admin-reply', requestId, reply }));
+        break;
+      }
       case 'collect-metrics':
         send({ kind: 'metrics', requestId: msg.requestId, snapshot: shard.collectMetrics() });
         break;
