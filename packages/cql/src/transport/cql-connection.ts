@@ -300,7 +300,7 @@ export class CqlConnection implements EventSubscriber, BudgetWaiter {
       this.answerFailure(stream, err);
       return;
     }
-    this.session = { keyspace: null, protocolVersion: this.version };
+    this.session = { keyspace: null, protocolVersion: this.version, user: null };
     const authenticator = this.ctx.authenticator;
     if (authenticator.requireAuthentication) {
       this.negotiator = authenticator.newSaslNegotiator(this.socket.remoteAddress ?? null);
@@ -337,6 +337,7 @@ export class CqlConnection implements EventSubscriber, BudgetWaiter {
       if (step.kind === 'success') {
         if (this.state === State.AUTHENTICATING) this.state = State.READY;
         this.authenticatedUser = step.user;
+        this.session!.user = step.user;
         this.negotiator = null;
         response = { kind: 'authSuccess', token: step.token };
       } else {
