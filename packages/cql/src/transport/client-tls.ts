@@ -45,6 +45,7 @@ export class ClientTlsWrapper {
     const timer = setTimeout(() => {
       this.#log.debug({ remote: socket.remoteAddress }, 'TLS handshake timed out; closing the connection');
       secure.destroy();
+      socket.destroy();
     }, TLS_HANDSHAKE_TIMEOUT_MS);
     timer.unref();
     secure.once('secure', () => {
@@ -54,7 +55,9 @@ export class ClientTlsWrapper {
     secure.on('error', (err) => {
       clearTimeout(timer);
       if (!established) this.#log.debug({ err, remote: socket.remoteAddress }, 'TLS handshake failed; closing the connection');
+      // Destroying the TLS layer alone leaves the TCP socket open: the client would wait.
       secure.destroy();
+      socket.destroy();
     });
     secure.once('close', () => clearTimeout(timer));
     return secure;
