@@ -49,7 +49,7 @@ async function connectError(user?: string, password?: string): Promise<Error> {
     (e: unknown) => e as errors.NoHostAvailableError,
   );
   expect(err).toBeInstanceOf(errors.NoHostAvailableError);
-  return Object.values(err.innerErrors)[0] as Error;
+  return Object.values(err.innerErrors as Record<string, Error>)[0]!;
 }
 
 async function expectUnauthorized(client: Client, query: string, message: string): Promise<void> {
@@ -123,7 +123,7 @@ test('a new role logs in; SELECT and MODIFY need their own grants', async () => 
   await expectUnauthorized(bob, 'SELECT * FROM ks.t', 'User bob has no SELECT permission on <table ks.t> or any of its parents');
   await bob.execute('DELETE FROM ks.t WHERE k = 2'); // MODIFY stays
   const listed = await admin.execute('LIST ALL PERMISSIONS OF bob');
-  expect(listed.rows.map((r) => [r.get('resource'), r.get('permission')])).toEqual([['<table ks.t>', 'MODIFY']]);
+  expect(listed.rows.map((r) => [r.get('resource') as string, r.get('permission') as string])).toEqual([['<table ks.t>', 'MODIFY']]);
 });
 
 test('a keyspace-level grant covers every table of the keyspace', async () => {
@@ -145,7 +145,7 @@ test('a role inherits the permissions of the roles granted to it', async () => {
   await admin.execute('GRANT readers TO carol');
   await carol.execute('SELECT * FROM ks.t');
   const roles = await admin.execute('LIST ROLES OF carol');
-  expect(roles.rows.map((r) => r.get('role'))).toEqual(['carol', 'readers']);
+  expect(roles.rows.map((r) => r.get('role') as string)).toEqual(['carol', 'readers']);
   await admin.execute('REVOKE readers FROM carol');
   await expectUnauthorized(carol, 'SELECT * FROM ks.t', 'User carol has no SELECT permission on <table ks.t> or any of its parents');
 });

@@ -7,8 +7,7 @@ import { AuthErrorCodes } from '../transport/authenticator';
 import type { Resource } from './auth-resource';
 import { permissionName, resourceChain } from './auth-resource';
 import { hashPassword, verifyPassword } from './password-hash';
-import type { RoleRecord } from './role-store';
-import { RoleStore } from './role-store';
+import type { RoleRecord, RoleStore } from './role-store';
 
 /** smp verbs of the auth service (payloads are plain data). */
 export const AuthServiceVerbs = {

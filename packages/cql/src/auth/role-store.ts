@@ -62,13 +62,15 @@ export class RoleStore {
   }
 
   async alterRole(name: string, changes: RoleChanges): Promise<void> {
-    const sets: string[] = [];
-    const values: CqlValue[] = [];
-    if (changes.canLogin !== undefined) (sets.push('can_login = ?'), values.push(changes.canLogin));
-    if (changes.isSuperuser !== undefined) (sets.push('is_superuser = ?'), values.push(changes.isSuperuser));
-    if (changes.saltedHash !== undefined) (sets.push('salted_hash = ?'), values.push(changes.saltedHash));
-    if (sets.length === 0) return;
-    await this.cql.execute(`UPDATE system_auth.roles SET ${sets.join(', ')} WHERE role = ?`, [...values, name]);
+    const columns: [string, CqlValue | undefined][] = [
+      ['can_login', changes.canLogin],
+      ['is_superuser', changes.isSuperuser],
+      ['salted_hash', changes.saltedHash],
+    ];
+    const set = columns.filter((c): c is [string, CqlValue] => c[1] !== undefined);
+    if (set.length === 0) return;
+    const assignments = set.map(([column]) => `${column} = ?`).join(', ');
+    await this.cql.execute(`UPDATE system_auth.roles SET ${assignments} WHERE role = ?`, [...set.map(([, v]) => v), name]);
   }
 
   /** Drops a role with its memberships (both directions) and the permissions granted to it. */
