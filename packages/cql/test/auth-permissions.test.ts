@@ -133,6 +133,10 @@ describe('CassandraAuthorizer on a two-shard node', () => {
     expect(await n.error(1, 'bob', 'LIST ROLES OF cassandra')).toEqual({ code: 0x2100, message: 'You are not authorized to view roles granted to cassandra' });
     expect(await n.error(1, 'bob', 'LIST ALL PERMISSIONS')).toEqual({ code: 0x2100, message: "You are not authorized to view everyone's permissions" });
     expect(await n.error(0, 'cassandra', 'GRANT DESCRIBE ON KEYSPACE ks TO bob')).toEqual({ code: 0x2200, message: 'Resource type DataResource does not support any of the requested permissions' });
+    // A role without LOGIN is refused, saying so only to the one who knows its password.
+    await n.ok(0, 'cassandra', "CREATE ROLE nologin WITH PASSWORD = 'n'");
+    await expect(n.shards[1]!.auth.service.authenticate('nologin', 'bad')).rejects.toMatchObject({ message: 'Provided username nologin and/or password are incorrect' });
+    await expect(n.shards[1]!.auth.service.authenticate('nologin', 'n')).rejects.toMatchObject({ code: 'CQL_BAD_CREDENTIALS', message: 'nologin is not permitted to log in' });
     // Legacy USER statements.
     await n.ok(0, 'cassandra', "CREATE USER carol WITH PASSWORD 'c' NOSUPERUSER");
     expect(await n.ok(0, 'cassandra', 'LIST USERS')).toEqual(['bob', 'carol', 'cassandra']);

@@ -157,12 +157,13 @@ export class AuthService {
 
   /**
    * Checks a login. Resolves with the role name, or rejects with BadCredentials in
-   * Cassandra's words. An unknown role, a role that may not log in and a wrong password
-   * all cost one scrypt at the same parameters, so the time does not tell them apart.
+   * Cassandra's words. An unknown role, a role without a password and a wrong password
+   * all cost one scrypt at the same parameters, so the time does not tell them apart; a
+   * role without LOGIN is told so only after its password was right.
    */
   async authenticate(user: string, password: string): Promise<string> {
     const role = await this.role(user);
-    const stored = role !== null && role.canLogin ? role.saltedHash : null;
+    const stored = role?.saltedHash ?? null;
     const cacheKey = createHmac('sha256', this.#credentialKey).update(user).update('\0').update(password).digest('base64');
     const now = this.#clock();
     const cached = this.#credentials.get(cacheKey);
@@ -174,6 +175,8 @@ export class AuthService {
       this.#log.warn({ err, role: user }, 'stored password hash of a role is malformed; login refused');
     }
     if (!ok || stored === null) throw badCredentials(user);
+    // Only after the right password, as Cassandra does: the answer reveals nothing to a guesser.
+    if (!role!.canLogin) throw new CharybdisError(AuthErrorCodes.BAD_CREDENTIALS, `${user} is not permitted to log in`);
     if (this.#credentials.size >= MAX_CACHED_CREDENTIALS) this.#credentials.clear();
     this.#credentials.set(cacheKey, { value: stored, atMs: now });
     return user;
