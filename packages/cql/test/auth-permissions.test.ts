@@ -99,6 +99,16 @@ describe('CassandraAuthorizer on a two-shard node', () => {
     expect(resourceChain('data/ks/u')).toEqual(['data/ks/u', 'data/ks', 'data']);
   });
 
+  test('MODIFY on all keyspaces does not reach the system keyspaces: a role cannot make itself a superuser', async () => {
+    await n.ok(0, 'cassandra', 'GRANT MODIFY ON ALL KEYSPACES TO bob');
+    await n.ok(1, 'bob', 'INSERT INTO ks.t (k, v) VALUES (1, 1)');
+    expect(await n.error(1, 'bob', "UPDATE system_auth.roles SET is_superuser = true WHERE role = 'bob'")).toEqual({
+      code: 0x2100,
+      message: 'system_auth can be granted only SELECT or DESCRIBE permissions to a non-superuser.',
+    });
+    await n.ok(0, 'cassandra', "UPDATE system_auth.roles SET can_login = true WHERE role = 'bob'");
+  });
+
   test('roles inherit through several levels; superuser status is inherited too', async () => {
     await n.ok(0, 'cassandra', 'CREATE ROLE readers');
     await n.ok(0, 'cassandra', 'CREATE ROLE staff');

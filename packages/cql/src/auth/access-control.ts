@@ -1,3 +1,4 @@
+import { RESERVED_KEYSPACE_NAMES } from '@charybdis/schema';
 import type { ClientSession } from '../execution/execution-types';
 import type { SchemaChange } from '../protocol/response-types';
 import type { AccessRequirement } from './access-requirements';
@@ -14,6 +15,12 @@ export interface StatementAccess {
   onSchemaChange(session: ClientSession, change: SchemaChange): Promise<void>;
 }
 
+/** The keyspace of a data resource in a system keyspace (system, system_schema, system_auth…), else null. */
+function systemKeyspaceOf(resource: Resource): string | null {
+  const parts = resource.name.split('/');
+  return parts[0] === 'data' && parts.length >= 2 && RESERVED_KEYSPACE_NAMES.has(parts[1]!) ? parts[1]! : null;
+}
+
 function resourceOfChange(change: SchemaChange): Resource | null {
   if (change.target === 'KEYSPACE') return keyspaceResource(change.keyspace);
   if (change.target === 'TABLE') return tableResource(change.keyspace, change.name);
@@ -23,7 +30,8 @@ function resourceOfChange(change: SchemaChange): Resource | null {
 /**
  * CassandraAuthorizer's checks for data and schema statements, over the shard's
  * AuthService: superusers pass, others need each requirement granted to them or a role
- * they hold, on the resource or a parent. Creating a keyspace or table grants its creator
+ * they hold, on the resource or a parent; in a system keyspace a non-superuser may only
+ * read, whatever was granted (ScyllaDB's rule). Creating a keyspace or table grants its creator
  * every permission that applies to it; dropping one removes every grant on it (Cassandra's
  * grantPermissionsToCreator and revokeAllOn).
  */
@@ -34,7 +42,14 @@ export class CassandraAccess implements StatementAccess {
     if (requirements.length === 0) return;
     const user = session.user ?? null;
     if (user === null) throw unauthorized('You have not logged in');
-    for (const r of requirements) await this.auth.ensurePermission(user, r.permission, r.resource);
+    for (const r of requirements) {
+      const ks = systemKeyspaceOf(r.resource);
+      if (ks !== null && r.permission !== 'select' && r.permission !== 'describe' && !(await this.auth.isSuperuser(user))) {
+        // Else MODIFY on ALL KEYSPACES would let a role write system_auth.roles and make itself a superuser.
+        throw unauthorized(`${ks} can be granted only SELECT or DESCRIBE permissions to a non-superuser.`);
+      }
+      await this.auth.ensurePermission(user, r.permission, r.resource);
+    }
   }
 
   async onSchemaChange(session: ClientSession, change: SchemaChange): Promise<void> {
