@@ -67,10 +67,9 @@ describe('TLS on the CQL ports', () => {
   test('a plaintext client fails cleanly and TLS clients are unaffected', async () => {
     const tlsFirst = tlsClient(ports[0]!);
     await tlsFirst.connect();
-    const plain = new Client({ contactPoints: [`127.0.0.1:${ports[0]}`], localDataCenter: 'datacenter1', socketOptions: { readTimeout: 2000, connectTimeout: 2000 } });
-    await expect(plain.connect()).rejects.toBeInstanceOf(errors.NoHostAvailableError);
-    await plain.shutdown();
-    // A raw plaintext frame gets no CQL answer: the connection is closed.
+    // A plaintext CQL client (OPTIONS, as drivers open with) gets no CQL answer: the node
+    // closes the connection at once. (cassandra-driver 4.10 itself only gives up at its read
+    // timeout and then keeps the process alive for a minute, so it is not used here.)
     const closed = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port: ports[0]! }, () => socket.write(Buffer.from([4, 0, 0, 1, 5, 0, 0, 0, 0])));
       let cqlAnswer = false;
