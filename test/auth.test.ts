@@ -122,6 +122,20 @@ test('a new role logs in; SELECT and MODIFY need their own grants', async () => 
   await admin.execute('REVOKE SELECT ON ks.t FROM bob');
   await expectUnauthorized(bob, 'SELECT * FROM ks.t', 'User bob has no SELECT permission on <table ks.t> or any of its parents');
   await bob.execute('DELETE FROM ks.t WHERE k = 2'); // MODIFY stays
+  // Prepared statements and batches are checked when they run, each table of a batch.
+  await expect(bob.execute('SELECT v FROM ks.t WHERE k = ?', [1], { prepare: true })).rejects.toMatchObject({
+    code: UNAUTHORIZED,
+    message: 'User bob has no SELECT permission on <table ks.t> or any of its parents',
+  });
+  const batch = [
+    { query: 'INSERT INTO ks.t (k, v) VALUES (?, ?)', params: [5, 50] },
+    { query: 'INSERT INTO ks.u (k, v) VALUES (?, ?)', params: [5, 50] },
+  ];
+  await expect(bob.batch(batch, { prepare: true })).rejects.toMatchObject({
+    code: UNAUTHORIZED,
+    message: 'User bob has no MODIFY permission on <table ks.u> or any of its parents',
+  });
+  expect((await admin.execute('SELECT * FROM ks.t WHERE k = 5')).rowLength).toBe(0); // nothing of the batch applied
   const listed = await admin.execute('LIST ALL PERMISSIONS OF bob');
   expect(listed.rows.map((r) => [r.get('resource') as string, r.get('permission') as string])).toEqual([['<table ks.t>', 'MODIFY']]);
 });
