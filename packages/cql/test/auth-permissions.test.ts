@@ -4,6 +4,7 @@ import type { ClientSession } from '../src/execution/execution-types';
 import { InternalCql } from '../src/auth/internal-cql';
 import { ShardAuth } from '../src/auth/shard-auth';
 import type { AuthConfig } from '../src/auth/auth-service';
+import { MAX_PENDING_LOGINS } from '../src/auth/auth-service';
 import { resourceChain } from '../src/auth/auth-resource';
 import { createStatementPreparers } from '../src/query-processor/create-statement-preparers';
 import { QueryProcessor } from '../src/query-processor/query-processor';
@@ -80,6 +81,15 @@ describe('CassandraAuthorizer on a two-shard node', () => {
     await n.ok(0, 'root', 'DROP ROLE cassandra');
     await n.shards[0]!.auth.service.setupDefaultSuperuser();
     expect(await n.ok(1, 'root', 'LIST ROLES')).toEqual(['bob', 'root']);
+  });
+
+  test('password checks in flight are bounded: beyond the bound a login is Overloaded, not queued', async () => {
+    const service = n.shards[0]!.auth.service;
+    const logins = Array.from({ length: MAX_PENDING_LOGINS + 1 }, () => service.authenticate('bob', 'wrong').then(() => 'ok', (e: { code: string }) => e.code));
+    const codes = await Promise.all(logins);
+    expect(codes.filter((c) => c === 'CQL_OVERLOADED')).toHaveLength(1);
+    expect(codes.filter((c) => c === 'CQL_BAD_CREDENTIALS')).toHaveLength(MAX_PENDING_LOGINS);
+    expect(await service.authenticate('bob', 'pw')).toBe('bob'); // the bound is released
   });
 
   test('a grant made on one shard is enforced by the next request on the other', async () => {

@@ -17,6 +17,12 @@ export const AuthServiceVerbs = {
 
 /** Roles (and their permissions) a shard keeps cached; past it the cache starts over. */
 export const MAX_CACHED_ROLES = 4096;
+/**
+ * Password checks a shard runs or queues at once; beyond, a login is refused with
+ * Overloaded. Each check is one scrypt (16 MiB, ~50 ms on libuv's thread pool), so a flood
+ * of logins must not queue without end.
+ */
+export const MAX_PENDING_LOGINS = 64;
 /** Verified logins a shard remembers. */
 export const MAX_CACHED_CREDENTIALS = 1024;
 /**
@@ -78,6 +84,7 @@ export class AuthService {
   readonly #credentials = new Map<string, Timed<string>>();
   readonly #credentialKey = randomBytes(32);
   #dummyHash: Promise<string> | null = null;
+  #pendingLogins = 0;
 
   constructor(options: { shard: AuthShard; store: RoleStore; config: AuthConfig; logger: Logger; clock?: () => number }) {
     this.#shard = options.shard;
@@ -168,11 +175,17 @@ export class AuthService {
     const now = this.#clock();
     const cached = this.#credentials.get(cacheKey);
     if (stored !== null && cached !== undefined && cached.value === stored && now - cached.atMs < AUTH_CACHE_VALIDITY_MS) return user;
+    if (this.#pendingLogins >= MAX_PENDING_LOGINS) {
+      throw new CharybdisError(ExecutionErrorCodes.OVERLOADED, `Too many logins being checked on this shard (${MAX_PENDING_LOGINS}); retry later`);
+    }
     let ok = false;
+    this.#pendingLogins++;
     try {
       ok = await verifyPassword(password, stored ?? (await this.#dummy()));
     } catch (err) {
       this.#log.warn({ err, role: user }, 'stored password hash of a role is malformed; login refused');
+    } finally {
+      this.#pendingLogins--;
     }
     if (!ok || stored === null) throw badCredentials(user);
     // Only after the right password, as Cassandra does: the answer reveals nothing to a guesser.

@@ -348,6 +348,8 @@ export class CqlConnection implements EventSubscriber, BudgetWaiter {
       this.negotiator = this.ctx.authenticator.newSaslNegotiator(this.socket.remoteAddress ?? null);
       if (hasErrorCode(err, AuthErrorCodes.BAD_CREDENTIALS)) {
         response = errorResponse(ErrorCode.BAD_CREDENTIALS, messageOf(err));
+      } else if (hasErrorCode(err, ExecutionErrorCodes.OVERLOADED)) {
+        response = errorResponse(ErrorCode.OVERLOADED, messageOf(err));
       } else {
         this.ctx.log.warn({ err, remote: this.socket.remoteAddress }, 'SASL negotiator failed');
         response = errorResponse(ErrorCode.SERVER_ERROR, messageOf(err));
