@@ -152,6 +152,10 @@ describe('CassandraAuthorizer on a two-shard node', () => {
     expect(await n.error(1, 'bob', 'ALTER ROLE bob WITH SUPERUSER = true')).toEqual({ code: 0x2100, message: 'Only superusers are allowed to alter superuser status' });
     expect(await n.error(1, 'bob', 'LIST ROLES OF cassandra')).toEqual({ code: 0x2100, message: 'You are not authorized to view roles granted to cassandra' });
     expect(await n.error(1, 'bob', 'LIST ALL PERMISSIONS')).toEqual({ code: 0x2100, message: "You are not authorized to view everyone's permissions" });
+    await n.ok(0, 'cassandra', 'GRANT EXECUTE ON ALL FUNCTIONS TO bob');
+    await n.ok(0, 'cassandra', 'GRANT EXECUTE ON ALL FUNCTIONS IN KEYSPACE ks TO bob');
+    expect(await n.error(0, 'cassandra', 'GRANT EXECUTE ON ALL FUNCTIONS IN KEYSPACE nope TO bob')).toEqual({ code: 0x2200, message: "Resource <all functions in nope> doesn't exist" });
+    expect(await n.error(0, 'cassandra', 'GRANT EXECUTE ON FUNCTION ks.f(int) TO bob')).toEqual({ code: 0x2200, message: "Resource <function ks.f> doesn't exist" });
     expect(await n.error(0, 'cassandra', 'GRANT DESCRIBE ON KEYSPACE ks TO bob')).toEqual({ code: 0x2200, message: 'Resource type DataResource does not support any of the requested permissions' });
     // A role without LOGIN is refused, saying so only to the one who knows its password.
     await n.ok(0, 'cassandra', "CREATE ROLE nologin WITH PASSWORD = 'n'");

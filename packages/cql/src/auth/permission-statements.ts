@@ -8,7 +8,7 @@ import type { AuthService } from './auth-service';
 import { unauthorized } from './auth-service';
 import { VOID, invalid, listColumns, loggedInUser, rowsResult } from './auth-statement-support';
 
-/** Cassandra's check that a data or role resource exists before permissions are granted on it. */
+/** Cassandra's check that a data, role or function resource exists before permissions are granted on it. */
 async function checkExists(resource: Resource, schema: Schema, auth: AuthService): Promise<void> {
   const parts = resource.name.split('/');
   let exists = true;
@@ -16,6 +16,9 @@ async function checkExists(resource: Resource, schema: Schema, auth: AuthService
     exists = parts.length === 2 ? schema.keyspace(parts[1]!) !== undefined : schema.table(parts[1]!, parts[2]!) !== undefined;
   } else if (parts[0] === 'roles' && parts.length === 2) {
     exists = (await auth.store.role(parts[1]!)) !== null;
+  } else if (parts[0] === 'functions' && parts.length >= 2) {
+    // A keyspace's functions need the keyspace; a single function never exists (no UDFs yet).
+    exists = parts.length === 2 && schema.keyspace(parts[1]!) !== undefined;
   }
   if (!exists) throw invalid(`Resource ${resource.display} doesn't exist`);
 }
