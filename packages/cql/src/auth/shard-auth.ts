@@ -1,7 +1,6 @@
 import type { Logger } from '@charybdis/core';
 import type { ExecutionContext, PreparedStatement, StatementResult } from '../execution/execution-types';
 import type { AuthStatement } from '../parser/ast-auth';
-import type { Statement } from '../parser/statement';
 import type { Authenticator } from '../transport/authenticator';
 import { AllowAllAuthenticator } from '../transport/allow-all-authenticator';
 import type { StatementAccess } from './access-control';
@@ -13,16 +12,6 @@ import { PasswordAuthenticator } from './password-authenticator';
 import { PermissionStatements } from './permission-statements';
 import { RoleStatements } from './role-statements';
 import { RoleStore } from './role-store';
-
-const AUTH_KINDS: ReadonlySet<string> = new Set([
-  'createRole', 'alterRole', 'dropRole', 'createUser', 'alterUser', 'dropUser', 'grantRole', 'revokeRole',
-  'grantPermissions', 'revokePermissions', 'listPermissions', 'listRoles', 'listUsers',
-]);
-
-/** True for role, user and permission statements. */
-export function isAuthStatement(statement: Statement): statement is AuthStatement {
-  return AUTH_KINDS.has(statement.kind);
-}
 
 /**
  * Authentication and authorization of one shard, composed from the node's config: the

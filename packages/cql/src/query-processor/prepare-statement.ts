@@ -1,6 +1,6 @@
 import type { Schema } from '@charybdis/schema';
 import type { PreparedStatement } from '../execution/execution-types';
-import { isAuthStatement } from '../auth/shard-auth';
+import { isAuthStatement } from '../auth/is-auth-statement';
 import type { ParsedStatement } from '../parser/statement';
 import { isDdlStatement, prepareDdl, prepareTruncate, prepareUse, unsupportedStatementError } from '../schema-statements/prepare-schema-statement';
 import type { SchemaStatementRunner } from '../schema-statements/schema-statement-runner';
