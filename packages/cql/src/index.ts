@@ -21,3 +21,6 @@ export type { SchemaDiff } from './schema-service/schema-diff';
 export type { LocalNodeInfo } from './system-tables/local-node-info';
 export { DEFAULT_RELEASE_VERSION } from './system-tables/local-node-info';
 export type { DataAccess } from './execution/execution-types';
+export type { AuthConfig } from './auth/auth-service';
+export type { ClientTlsOptions } from './transport/client-tls';
+export { hashPassword, verifyPassword } from './auth/password-hash';

@@ -108,7 +108,7 @@ describe('QueryProcessor', () => {
     expect(rows(await p.process(query('SELECT * FROM system.peers'), session, NOW_MS)).rows).toEqual([]);
     expect(error(await p.process(query('SELECT * FROM system.peers_v2'), session, NOW_MS))).toEqual({ code: 0x2200, message: 'unconfigured table peers_v2' });
     const keyspaces = rows(await p.process(query('SELECT * FROM system_schema.keyspaces'), session, NOW_MS));
-    expect(keyspaces.rows.map((r) => text.deserialize(r[keyspaces.names.indexOf('keyspace_name')]!)).sort()).toEqual(['ks', 'system', 'system_schema']);
+    expect(keyspaces.rows.map((r) => text.deserialize(r[keyspaces.names.indexOf('keyspace_name')]!)).sort()).toEqual(['ks', 'system', 'system_auth', 'system_schema']);
     const columns = rows(await p.process(query("select * from system_schema.columns where keyspace_name='ks' and table_name='t'"), session, NOW_MS));
     expect(columns.rows.map((r) => text.deserialize(r[columns.names.indexOf('column_name')]!))).toEqual(['c', 'k', 'v']);
   });

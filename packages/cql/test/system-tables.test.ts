@@ -89,7 +89,7 @@ describe('SystemTablesDataAccess', () => {
   it('system_schema.keyspaces lists the system keyspaces and the user ones', async () => {
     const page = await data.readRange(SYSTEM_SCHEMA_TABLES.get('keyspaces')!.id, ALL);
     const names = page.partitions.map((p) => text.deserialize(p.partitionKey)).sort();
-    expect(names).toEqual(['ks', 'system', 'system_schema']);
+    expect(names).toEqual(['ks', 'system', 'system_auth', 'system_schema']);
     const ks = page.partitions.find((p) => text.deserialize(p.partitionKey) === 'ks')!;
     expect(decode(ks.rows[0]!, 'replication', 'map<text, text>')).toEqual(new Map([['class', 'org.apache.cassandra.locator.NetworkTopologyStrategy'], ['datacenter1', '1']]));
     expect(decode(ks.rows[0]!, 'durable_writes', 'boolean')).toBe(true);

@@ -136,13 +136,14 @@ describe('system keyspaces and their tables', () => {
     expect(SYSTEM_TABLES.get('size_estimates')!.clustering.map((c) => c.name)).toEqual(['table_name', 'range_start', 'range_end']);
   });
 
-  it('every Schema holds system and system_schema with LocalStrategy', () => {
+  it('every Schema holds system, system_schema and system_auth with LocalStrategy', () => {
     const s = Schema.of();
-    expect(s.keyspaceNames()).toEqual(['system', 'system_schema']);
+    expect(s.keyspaceNames()).toEqual(['system', 'system_schema', 'system_auth']);
     expect(s.keyspace('system')!.replication).toEqual({ class: 'org.apache.cassandra.locator.LocalStrategy' });
     expect(s.table('system_schema', 'columns')).toBe(SYSTEM_SCHEMA_TABLES.get('columns'));
     expect(s.tableById(SYSTEM_TABLES.get('local')!.id)!.name).toBe('local');
-    expect(SYSTEM_KEYSPACES).toHaveLength(2);
+    expect(SYSTEM_KEYSPACES).toHaveLength(3);
+    expect(s.table('system_auth', 'roles')!.columns.map((c) => c.name)).toEqual(['can_login', 'is_superuser', 'member_of', 'salted_hash']);
     expect(() => Schema.of([{ ...keyspace(), keyspace: { ...keyspace().keyspace, name: 'system' } }])).toThrow('system keyspace is not user-modifiable');
   });
 });
@@ -157,7 +158,7 @@ describe('Schema snapshots and versions', () => {
     expect(s1.version).toBe(s2.version);
     expect(s1.version).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-3[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(Schema.of().version).toBe(Schema.of().version);
-    expect(s1.keyspaceNames()).toEqual(['system', 'system_schema', 'a', 'b']);
+    expect(s1.keyspaceNames()).toEqual(['system', 'system_schema', 'system_auth', 'a', 'b']);
   });
 
   it('any DDL gives a new version, undoing it gives the old one back', () => {

@@ -82,6 +82,16 @@ describe('defaults', () => {
       smp: 4,
       memory: 8 * GIB,
       default_log_level: 'info',
+      authenticator: 'AllowAllAuthenticator',
+      authorizer: 'AllowAllAuthorizer',
+      auth_superuser_name: 'cassandra',
+      auth_superuser_password: 'cassandra',
+      allow_unauthenticated_remote_access: false,
+      client_encryption_enabled: false,
+      client_encryption_certificate: null,
+      client_encryption_keyfile: null,
+      client_encryption_truststore: null,
+      client_encryption_require_client_auth: false,
     });
     expect(config).toEqual(defaultConfig({ cwd: dir, cpuCount: 4, totalMemoryBytes: 16 * GIB }));
   });
@@ -164,6 +174,16 @@ describe('sources and precedence', () => {
         CHARYBDIS_SMP: '2',
         CHARYBDIS_MEMORY: '1G',
         CHARYBDIS_DEFAULT_LOG_LEVEL: 'debug',
+        CHARYBDIS_AUTHENTICATOR: 'org.apache.cassandra.auth.PasswordAuthenticator',
+        CHARYBDIS_AUTHORIZER: 'CassandraAuthorizer',
+        CHARYBDIS_AUTH_SUPERUSER_NAME: 'admin',
+        CHARYBDIS_AUTH_SUPERUSER_PASSWORD: 'from-env',
+        CHARYBDIS_ALLOW_UNAUTHENTICATED_REMOTE_ACCESS: 'yes',
+        CHARYBDIS_CLIENT_ENCRYPTION_ENABLED: 'true',
+        CHARYBDIS_CLIENT_ENCRYPTION_CERTIFICATE: 'node.crt',
+        CHARYBDIS_CLIENT_ENCRYPTION_KEYFILE: '/abs/node.key',
+        CHARYBDIS_CLIENT_ENCRYPTION_TRUSTSTORE: 'ca.crt',
+        CHARYBDIS_CLIENT_ENCRYPTION_REQUIRE_CLIENT_AUTH: '1',
         CHARYBDIS_NATIVE: '0', // read elsewhere; ignored here
         CHARYBDIS_SOMETHING_ELSE: 'x',
       },
@@ -188,6 +208,16 @@ describe('sources and precedence', () => {
       smp: 2,
       memory: GIB,
       default_log_level: 'debug',
+      authenticator: 'PasswordAuthenticator',
+      authorizer: 'CassandraAuthorizer',
+      auth_superuser_name: 'admin',
+      auth_superuser_password: 'from-env',
+      allow_unauthenticated_remote_access: true,
+      client_encryption_enabled: true,
+      client_encryption_certificate: path.join(dir, 'node.crt'),
+      client_encryption_keyfile: '/abs/node.key',
+      client_encryption_truststore: path.join(dir, 'ca.crt'),
+      client_encryption_require_client_auth: true,
     });
   });
 
@@ -212,6 +242,16 @@ describe('sources and precedence', () => {
       '--smp': '3',
       '--memory': '1.5GiB',
       '--default-log-level': 'warn',
+      '--authenticator': 'PasswordAuthenticator',
+      '--authorizer': 'com.scylladb.auth.CassandraAuthorizer',
+      '--auth-superuser-name': 'root',
+      '--auth-superuser-password': 'pw',
+      '--allow-unauthenticated-remote-access': 'false',
+      '--client-encryption-enabled': 'false',
+      '--client-encryption-certificate': 'n.crt',
+      '--client-encryption-keyfile': 'n.key',
+      '--client-encryption-truststore': 'ca.crt',
+      '--client-encryption-require-client-auth': 'no',
     };
     expect(Object.keys(values).sort()).toEqual(CONFIG_KEYS.map((key) => key.flag).sort());
     const spaced = load({ argv: Object.entries(values).flat() }).config;
@@ -230,6 +270,10 @@ describe('sources and precedence', () => {
       smp: 3,
       memory: 1.5 * GIB,
       default_log_level: 'warn',
+      authorizer: 'CassandraAuthorizer',
+      auth_superuser_name: 'root',
+      client_encryption_certificate: path.join(dir, 'n.crt'),
+      client_encryption_require_client_auth: false,
     });
   });
 
@@ -456,5 +500,73 @@ describe('errors name the source and the key, on one line', () => {
 
   test('a config path that is not a readable file', () => {
     expect(failure({ argv: ['-c', dir] })).toContain(`cannot read config file ${dir}: EISDIR`);
+  });
+});
+
+describe('authentication and client TLS settings', () => {
+  test('a non-loopback rpc_address with AllowAllAuthenticator is refused, naming both fixes', () => {
+    for (const address of ['0.0.0.0', '::', '10.1.2.3']) {
+      const message = failure({ argv: ['--rpc-address', address] });
+      expect(message).toBe(
+        `charybdis: rpc_address ${address} (option --rpc-address) is not a loopback address and authenticator is AllowAllAuthenticator, ` +
+          'so anyone who can reach port 9042 can read and change every table; set authenticator: PasswordAuthenticator ' +
+          '(CHARYBDIS_AUTHENTICATOR), or allow_unauthenticated_remote_access: true (CHARYBDIS_ALLOW_UNAUTHENTICATED_REMOTE_ACCESS) to accept that',
+      );
+    }
+  });
+
+  test('loopback addresses, the opt-in or PasswordAuthenticator make it start', () => {
+    for (const address of ['127.0.0.1', '127.0.0.42', '::1', '::ffff:127.0.0.1', 'localhost']) {
+      expect(load({ argv: ['--rpc-address', address] }).config.authenticator).toBe('AllowAllAuthenticator');
+    }
+    expect(load({ argv: ['--rpc-address', '0.0.0.0', '--allow-unauthenticated-remote-access', 'true'] }).config.allow_unauthenticated_remote_access).toBe(true);
+    expect(load({ env: { CHARYBDIS_RPC_ADDRESS: '0.0.0.0', CHARYBDIS_AUTHENTICATOR: 'PasswordAuthenticator' } }).config.rpc_address).toBe('0.0.0.0');
+  });
+
+  test('fully qualified class names are accepted; unknown ones are refused', () => {
+    writeConf('authenticator: com.scylladb.auth.PasswordAuthenticator\nauthorizer: org.apache.cassandra.auth.CassandraAuthorizer\n');
+    expect(load({ argv: ['--config', 'charybdis.yaml'] }).config).toMatchObject({ authenticator: 'PasswordAuthenticator', authorizer: 'CassandraAuthorizer' });
+    expect(failure({ argv: ['--authenticator', 'LdapAuthenticator'] })).toBe(
+      'charybdis: option --authenticator: expected AllowAllAuthenticator or PasswordAuthenticator, got "LdapAuthenticator"',
+    );
+  });
+
+  test('CassandraAuthorizer needs PasswordAuthenticator', () => {
+    expect(failure({ argv: ['--authorizer', 'CassandraAuthorizer'] })).toContain('authorizer CassandraAuthorizer (option --authorizer) needs authenticator: PasswordAuthenticator');
+  });
+
+  test('a boolean setting takes true/false (yes/no, 1/0 from text) and nothing else', () => {
+    expect(failure({ env: { CHARYBDIS_CLIENT_ENCRYPTION_ENABLED: 'maybe' } })).toBe(
+      'charybdis: environment variable CHARYBDIS_CLIENT_ENCRYPTION_ENABLED: expected true or false, got "maybe"',
+    );
+    writeConf('allow_unauthenticated_remote_access: "true"\n');
+    expect(failure({ argv: ['--config', 'charybdis.yaml'] })).toContain('allow_unauthenticated_remote_access: expected true or false');
+  });
+
+  test("cassandra.yaml's nested client_encryption_options is read from the file; flat keys win", () => {
+    writeConf('client_encryption_options:\n  enabled: true\n  certificate: conf/node.crt\n  keyfile: conf/node.key\nclient_encryption_keyfile: other.key\n');
+    expect(load({ argv: ['--config', 'charybdis.yaml'] }).config).toMatchObject({
+      client_encryption_enabled: true,
+      client_encryption_certificate: path.join(dir, 'conf', 'node.crt'),
+      client_encryption_keyfile: path.join(dir, 'other.key'),
+      client_encryption_truststore: null,
+    });
+    const file = writeConf('client_encryption_options:\n  enabled: true\n  keystore: conf/.keystore\n');
+    expect(failure({ argv: ['--config', file] })).toBe(
+      `charybdis: ${file}: client_encryption_options: unknown key 'keystore' (known: enabled, certificate, keyfile, truststore, require_client_auth)`,
+    );
+    writeConf('client_encryption_options: yes\n');
+    expect(failure({ argv: ['--config', 'charybdis.yaml'] })).toContain('client_encryption_options: expected a mapping');
+  });
+
+  test('TLS needs a certificate and a key, and a truststore to require client certificates', () => {
+    expect(failure({ argv: ['--client-encryption-enabled', 'true'] })).toBe(
+      'charybdis: client_encryption_enabled is true but client_encryption_certificate is not set; name a PEM file',
+    );
+    expect(failure({ argv: ['--client-encryption-enabled', 'true', '--client-encryption-certificate', 'a', '--client-encryption-keyfile', 'b', '--client-encryption-require-client-auth', 'true'] })).toContain(
+      'client_encryption_require_client_auth is true but client_encryption_truststore is not set',
+    );
+    // Off, the files are not needed.
+    expect(load({ argv: ['--client-encryption-require-client-auth', 'true'] }).config.client_encryption_enabled).toBe(false);
   });
 });

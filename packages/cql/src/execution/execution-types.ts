@@ -23,6 +23,8 @@ export interface DataAccess {
 export interface ClientSession {
   keyspace: string | null;
   readonly protocolVersion: number;
+  /** The role the connection logged in as (PasswordAuthenticator); null or absent: anonymous (AllowAllAuthenticator). */
+  user?: string | null;
 }
 
 /** The per-request options (from the protocol's QueryParameters), normalised. */

@@ -10,7 +10,11 @@ import type { SchemaServiceHooks } from '../schema-service/schema-service';
 import type { LocalNodeInfo } from '../system-tables/local-node-info';
 import { SystemTablesDataAccess } from '../system-tables/system-tables-data-access';
 import { TimeUuidGenerator } from '../terms/time-uuids';
+import { InternalCql } from '../auth/internal-cql';
+import type { AuthConfig } from '../auth/auth-service';
+import { ShardAuth } from '../auth/shard-auth';
 import { CqlTransport } from '../transport/cql-transport';
+import type { ClientTlsOptions } from '../transport/client-tls';
 import { RegistryTransportMetrics } from '../transport/registry-transport-metrics';
 import type { StatementScheduler } from '../transport/request-handler';
 
@@ -30,7 +34,18 @@ export interface CqlFrontendOptions {
   /** The shard's `statement` scheduling group. */
   readonly statementGroup: StatementScheduler | null;
   readonly logger: Logger;
+  /** Authenticator, authorizer and initial superuser; default AllowAll (no login, no checks). */
+  readonly auth?: AuthConfig;
+  /** TLS on the CQL ports (every accepted socket is wrapped); null or absent: plain TCP. */
+  readonly tls?: ClientTlsOptions | null;
 }
+
+const ALLOW_ALL: AuthConfig = {
+  authenticator: 'AllowAllAuthenticator',
+  authorizer: 'AllowAllAuthorizer',
+  superuserName: 'cassandra',
+  superuserPassword: 'cassandra',
+};
 
 /**
  * The CQL frontend of one shard, composed: the schema service (DDL on shard 0, published to
@@ -43,6 +58,7 @@ export class CqlFrontend {
   readonly schema: SchemaService;
   readonly processor: QueryProcessor;
   readonly transport: CqlTransport;
+  readonly auth: ShardAuth;
 
   constructor(options: CqlFrontendOptions) {
     const log = options.logger;
@@ -58,11 +74,20 @@ export class CqlFrontend {
       datacenters: [options.node.dataCenter],
     });
     const data = new SystemTablesDataAccess(options.data, this.schema, options.node);
+    const preparers = createStatementPreparers();
+    this.auth = new ShardAuth({
+      shard: options.shard,
+      cql: new InternalCql(this.schema, options.data, preparers),
+      config: options.auth ?? ALLOW_ALL,
+      logger: log.child({ subsystem: 'auth' }),
+    });
     this.processor = new QueryProcessor({
       shard: options.shard,
       schema: this.schema,
       data,
-      preparers: createStatementPreparers(),
+      preparers,
+      auth: this.auth,
+      access: this.auth.access,
       logger: log.child({ subsystem: 'cql' }),
       counters: new ShardCounterWriter({ counterId: options.node.hostId, shard: options.shard, data, schema: () => this.schema.schema }),
       timeUuids: new TimeUuidGenerator(),
@@ -74,6 +99,8 @@ export class CqlFrontend {
       log: transportLog,
       scheduler: options.statementGroup,
       metrics: new RegistryTransportMetrics(options.shard.metrics),
+      authenticator: this.auth.authenticator,
+      tls: options.tls ?? null,
     });
     this.transport = transport;
   }
@@ -81,6 +108,14 @@ export class CqlFrontend {
   /** Serves CQL on an accepted socket. */
   accept(socket: net.Socket): void {
     this.transport.accept(socket);
+  }
+
+  /**
+   * Creates the initial superuser when PasswordAuthenticator is on and no role exists yet.
+   * Call on one shard, once every shard has opened its tables.
+   */
+  setupDefaultSuperuser(): Promise<void> {
+    return this.auth.service.setupDefaultSuperuser();
   }
 
   /** Closes every client connection (at drain). */

@@ -1,14 +1,22 @@
 import type { Schema } from '@charybdis/schema';
 import type { PreparedStatement } from '../execution/execution-types';
+import { isAuthStatement } from '../auth/is-auth-statement';
 import type { ParsedStatement } from '../parser/statement';
 import { isDdlStatement, prepareDdl, prepareTruncate, prepareUse, unsupportedStatementError } from '../schema-statements/prepare-schema-statement';
 import type { SchemaStatementRunner } from '../schema-statements/schema-statement-runner';
 import type { StatementPreparers } from './statement-preparers';
+import type { AuthStatement } from '../parser/ast-auth';
+
+/** How role and permission statements are prepared (the shard's ShardAuth). */
+export interface AuthStatementPreparer {
+  prepare(statement: AuthStatement): PreparedStatement;
+}
 
 /**
  * Prepares a parsed statement against one schema snapshot, in the keyspace of the session
  * (or the request's v5 keyspace): DML through the DML preparers, DDL, USE and TRUNCATE
- * here; statements we parse but do not run are NOT_SUPPORTED.
+ * here, role and permission statements by `auth`; statements we parse but do not run are
+ * NOT_SUPPORTED.
  */
 export function prepareParsedStatement(
   parsed: ParsedStatement,
@@ -16,6 +24,7 @@ export function prepareParsedStatement(
   schema: Schema,
   preparers: StatementPreparers,
   runner: SchemaStatementRunner,
+  auth?: AuthStatementPreparer,
 ): PreparedStatement {
   const s = parsed.statement;
   const scope = { schema, keyspace: keyspace ?? '' };
@@ -34,6 +43,7 @@ export function prepareParsedStatement(
       return prepareTruncate(s, keyspace, runner);
     default:
       if (isDdlStatement(s)) return prepareDdl(s, keyspace, runner);
+      if (auth !== undefined && isAuthStatement(s)) return auth.prepare(s);
       throw unsupportedStatementError(s);
   }
 }

@@ -1,7 +1,16 @@
 import { CharybdisError } from '@charybdis/core';
 import type { MetricsRegistry, Smp } from '@charybdis/core';
 import type { Schema } from '@charybdis/schema';
-import type { ClientSession, CounterWriteState, DataAccess, ExecutionContext, PreparedStatement, QueryOptions, TimeUuidSource } from '../execution/execution-types';
+import type {
+  ClientSession,
+  CounterWriteState,
+  DataAccess,
+  ExecutionContext,
+  PreparedStatement,
+  QueryOptions,
+  StatementResult,
+  TimeUuidSource,
+} from '../execution/execution-types';
 import { ExecutionErrorCodes } from '../execution/execution-types';
 import { parseCqlStatement } from '../parser/parse-cql-statement';
 import type { ParsedStatement } from '../parser/statement';
@@ -19,6 +28,10 @@ import { CQL_UNPREPARED, errorToResponse } from './error-to-response';
 import type { ProcessorLogger } from './error-to-response';
 import { computePreparedId, computeResultMetadataId } from './prepared-id';
 import { prepareParsedStatement } from './prepare-statement';
+import type { AuthStatementPreparer } from './prepare-statement';
+import type { StatementAccess } from '../auth/access-control';
+import type { AccessRequirement } from '../auth/access-requirements';
+import { accessRequirements } from '../auth/access-requirements';
 import type { BatchChild, BatchType, StatementPreparers } from './statement-preparers';
 import { statementResultToResponse } from './statement-result-to-response';
 
@@ -48,7 +61,11 @@ interface CachedStatement {
   resultMetadataId: Buffer;
   /** Result column specs encoded per protocol version (index = version), built on first use. */
   encoded: (EncodedColumnSpecs | undefined)[];
+  /** What the statement needs under CassandraAuthorizer (empty when nothing is enforced). */
+  access: readonly AccessRequirement[];
 }
+
+const NO_ACCESS: readonly AccessRequirement[] = Object.freeze([]);
 
 /** smp verbs of the query processor (payloads are plain data). */
 export const QueryProcessorVerbs = {
@@ -90,6 +107,10 @@ export interface QueryProcessorOptions {
   readonly timeUuids?: TimeUuidSource;
   /** Where the statement caches' metrics go (see `registerStatementCacheMetrics`); none when absent. */
   readonly metrics?: MetricsRegistry;
+  /** Role and permission statements (without: they are NOT_SUPPORTED). */
+  readonly auth?: AuthStatementPreparer;
+  /** Permission checks (CassandraAuthorizer); null or absent: every statement is allowed. */
+  readonly access?: StatementAccess | null;
 }
 
 function unprepared(id: Uint8Array): CharybdisError {
@@ -127,8 +148,12 @@ export class QueryProcessor {
   readonly #shard: ProcessorShard | undefined;
   readonly #counters: CounterWriteState | undefined;
   readonly #timeUuids: TimeUuidSource | undefined;
+  readonly #auth: AuthStatementPreparer | undefined;
+  readonly #access: StatementAccess | null;
 
   constructor(options: QueryProcessorOptions) {
+    this.#auth = options.auth;
+    this.#access = options.access ?? null;
     this.#counters = options.counters;
     this.#timeUuids = options.timeUuids;
     this.#schema = options.schema;
@@ -174,7 +199,7 @@ export class QueryProcessor {
     const stmt = entry.prepared;
     const options = queryOptions(params, orderValues(params, stmt.boundVariables));
     checkConsistency(options.consistency, stmt);
-    const result = await stmt.execute(this.#context(entry.schema, session, options, nowMs));
+    const result = await this.#run(entry, session, this.#context(entry.schema, session, options, nowMs));
     return statementResultToResponse(result, { encodedColumns: this.#encodedColumns(entry, session.protocolVersion) });
   }
 
@@ -215,7 +240,7 @@ export class QueryProcessor {
     const stmt = entry.prepared;
     const options = queryOptions(request.params, orderValues(request.params, stmt.boundVariables));
     checkConsistency(options.consistency, stmt);
-    const result = await stmt.execute(this.#context(entry.schema, session, options, nowMs));
+    const result = await this.#run(entry, session, this.#context(entry.schema, session, options, nowMs));
     const stale = request.resultMetadataId !== null && result.kind === 'rows' && !entry.resultMetadataId.equals(request.resultMetadataId);
     return statementResultToResponse(result, {
       encodedColumns: this.#encodedColumns(entry, session.protocolVersion),
@@ -234,6 +259,7 @@ export class QueryProcessor {
         throw new CharybdisError(ExecutionErrorCodes.INVALID, 'Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.');
       }
       checkValueCount(entry.prepared.boundVariables.length, e.values.length);
+      if (this.#access !== null) await this.#access.authorize(session, entry.access);
       children.push({ statement: entry.prepared, values: e.values });
       schema = entry.schema;
     }
@@ -242,6 +268,20 @@ export class QueryProcessor {
     const type = BATCH_TYPES[request.batchType] ?? 'logged';
     const result = await this.#preparers.executeBatch(children, type, this.#context(schema ?? this.#schema.schema, session, options, nowMs));
     return statementResultToResponse(result);
+  }
+
+  /** Checks the session's permissions, runs the statement, and lets the authorizer follow schema changes. */
+  #run(entry: CachedStatement, session: ClientSession, ctx: ExecutionContext): Promise<StatementResult> {
+    // No extra promise on the hot path when nothing is enforced (AllowAllAuthorizer).
+    const access = this.#access;
+    return access === null ? entry.prepared.execute(ctx) : this.#runChecked(access, entry, session, ctx);
+  }
+
+  async #runChecked(access: StatementAccess, entry: CachedStatement, session: ClientSession, ctx: ExecutionContext): Promise<StatementResult> {
+    await access.authorize(session, entry.access);
+    const result = await entry.prepared.execute(ctx);
+    if (result.kind === 'schemaChange') await access.onSchemaChange(session, result.change);
+    return result;
   }
 
   #context(schema: Schema, session: ClientSession, options: QueryOptions, nowMs: number): ExecutionContext {
@@ -269,16 +309,18 @@ export class QueryProcessor {
   #newEntry(query: string, keyspace: string | null): CachedStatement {
     const parsed = parseCqlStatement(query);
     const schema = this.#schema.schema;
-    const prepared = prepareParsedStatement(parsed, keyspace, schema, this.#preparers, this.#schema);
-    return { query, keyspace, parsed, schema, prepared, resultMetadataId: computeResultMetadataId(prepared.resultColumns), encoded: [] };
+    const prepared = prepareParsedStatement(parsed, keyspace, schema, this.#preparers, this.#schema, this.#auth);
+    const access = this.#access === null ? NO_ACCESS : accessRequirements(parsed.statement, keyspace, schema);
+    return { query, keyspace, parsed, schema, prepared, resultMetadataId: computeResultMetadataId(prepared.resultColumns), encoded: [], access };
   }
 
   /** The entry prepared against the current schema (re-prepared from its parsed form after a schema change). */
   #current(entry: CachedStatement): CachedStatement {
     const schema = this.#schema.schema;
     if (entry.schema === schema) return entry;
-    const prepared = prepareParsedStatement(entry.parsed, entry.keyspace, schema, this.#preparers, this.#schema);
+    const prepared = prepareParsedStatement(entry.parsed, entry.keyspace, schema, this.#preparers, this.#schema, this.#auth);
     entry.prepared = prepared;
+    if (this.#access !== null) entry.access = accessRequirements(entry.parsed.statement, entry.keyspace, schema);
     entry.schema = schema;
     entry.resultMetadataId = computeResultMetadataId(prepared.resultColumns);
     entry.encoded = [];

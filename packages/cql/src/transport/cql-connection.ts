@@ -303,7 +303,7 @@ export class CqlConnection implements EventSubscriber, BudgetWaiter {
       this.answerFailure(stream, err);
       return;
     }
-    this.session = { keyspace: null, protocolVersion: this.version };
+    this.session = { keyspace: null, protocolVersion: this.version, user: null };
     const authenticator = this.ctx.authenticator;
     if (authenticator.requireAuthentication) {
       this.negotiator = authenticator.newSaslNegotiator(this.socket.remoteAddress ?? null);
@@ -340,6 +340,7 @@ export class CqlConnection implements EventSubscriber, BudgetWaiter {
       if (step.kind === 'success') {
         if (this.state === State.AUTHENTICATING) this.state = State.READY;
         this.authenticatedUser = step.user;
+        this.session!.user = step.user;
         this.negotiator = null;
         response = { kind: 'authSuccess', token: step.token };
       } else {
@@ -350,6 +351,8 @@ export class CqlConnection implements EventSubscriber, BudgetWaiter {
       this.negotiator = this.ctx.authenticator.newSaslNegotiator(this.socket.remoteAddress ?? null);
       if (hasErrorCode(err, AuthErrorCodes.BAD_CREDENTIALS)) {
         response = errorResponse(ErrorCode.BAD_CREDENTIALS, messageOf(err));
+      } else if (hasErrorCode(err, ExecutionErrorCodes.OVERLOADED)) {
+        response = errorResponse(ErrorCode.OVERLOADED, messageOf(err));
       } else {
         this.ctx.log.warn({ err, remote: this.socket.remoteAddress }, 'SASL negotiator failed');
         response = errorResponse(ErrorCode.SERVER_ERROR, messageOf(err));

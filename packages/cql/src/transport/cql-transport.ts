@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type { Logger } from '@charybdis/core';
 import { AllowAllAuthenticator } from './allow-all-authenticator';
 import type { Authenticator } from './authenticator';
+import { ClientTlsWrapper, type ClientTlsOptions } from './client-tls';
 import { CqlConnection, type ConnectionContext } from './cql-connection';
 import { EventBus } from './event-bus';
 import type { RequestHandler, StatementScheduler } from './request-handler';
@@ -31,6 +32,8 @@ export interface CqlTransportOptions {
   limits?: Partial<TransportLimits>;
   /** Wall clock in ms (tests pass a fake). */
   clock?: () => number;
+  /** TLS for every accepted socket; null or omitted: plain TCP. */
+  tls?: ClientTlsOptions | null;
 }
 
 /**
@@ -46,6 +49,7 @@ export class CqlTransport {
   readonly events: EventBus;
   private readonly context: ConnectionContext;
   private readonly connections = new Set<CqlConnection>();
+  private readonly tls: ClientTlsWrapper | null;
   private readonly closeWaiters: Array<() => void> = [];
   private readonly onConnectionClosed = (connection: CqlConnection): void => {
     this.connections.delete(connection);
@@ -54,6 +58,7 @@ export class CqlTransport {
 
   constructor(options: CqlTransportOptions) {
     this.events = options.events ?? new EventBus();
+    this.tls = options.tls == null ? null : new ClientTlsWrapper(options.tls, options.log);
     this.context = {
       handler: options.handler,
       supported: supportedOptions(options.identity),
@@ -76,7 +81,8 @@ export class CqlTransport {
   /** Serves `socket` (just accepted on this shard) until it closes. */
   accept(socket: net.Socket): CqlConnection {
     socket.setNoDelay(true);
-    const connection = new CqlConnection(socket, this.context, this.onConnectionClosed);
+    const served = this.tls === null ? socket : this.tls.wrap(socket);
+    const connection = new CqlConnection(served, this.context, this.onConnectionClosed);
     this.connections.add(connection);
     return connection;
   }

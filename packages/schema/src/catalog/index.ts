@@ -44,6 +44,7 @@ export {
 export { systemTableId, nameUuidFromBytes } from './schema-uuids';
 export { SYSTEM_SCHEMA_TABLES } from './system-schema-tables';
 export { SYSTEM_TABLES } from './system-tables';
+export { SYSTEM_AUTH_TABLES, SYSTEM_AUTH_KEYSPACE_NAME } from './system-auth-tables';
 export { SYSTEM_KEYSPACES } from './system-keyspaces';
 export { Schema } from './schema';
 export { computeSchemaVersion } from './schema-version';

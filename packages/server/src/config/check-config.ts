@@ -47,6 +47,7 @@ export function checkConfig(config: NodeConfig, totalMemoryBytes: number, origin
     }
     seen.add(dir);
   }
+  checkAuthConfig(config, show);
   const memory = `memory ${formatSizeBytes(config.memory)} (${originOf('memory')})`;
   const neededBytes = config.smp * MIN_SHARD_MEMORY_BYTES;
   if (config.memory < neededBytes) {
@@ -57,5 +58,40 @@ export function checkConfig(config: NodeConfig, totalMemoryBytes: number, origin
   }
   if (config.memory > totalMemoryBytes) {
     throw new ConfigError(`charybdis: ${memory} is more than this machine's ${formatSizeBytes(totalMemoryBytes)} of RAM`);
+  }
+}
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback: only this machine can connect. */
+export function isLoopbackAddress(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
+/**
+ * Authentication and client TLS across keys: an unauthenticated node only on loopback
+ * unless explicitly allowed, CassandraAuthorizer only with PasswordAuthenticator (as
+ * Cassandra requires), and TLS only with a certificate and key (and a truststore when
+ * client certificates are required). Whether the files are readable is checked at start.
+ */
+function checkAuthConfig(config: NodeConfig, show: (key: SettingName, value: string | number) => string): void {
+  if (config.authenticator === 'AllowAllAuthenticator' && !isLoopbackAddress(config.rpc_address) && !config.allow_unauthenticated_remote_access) {
+    throw new ConfigError(
+      `charybdis: ${show('rpc_address', config.rpc_address)} is not a loopback address and authenticator is AllowAllAuthenticator, ` +
+        `so anyone who can reach port ${config.native_transport_port} can read and change every table; ` +
+        `set authenticator: PasswordAuthenticator (CHARYBDIS_AUTHENTICATOR), or allow_unauthenticated_remote_access: true ` +
+        `(CHARYBDIS_ALLOW_UNAUTHENTICATED_REMOTE_ACCESS) to accept that`,
+    );
+  }
+  if (config.authorizer === 'CassandraAuthorizer' && config.authenticator === 'AllowAllAuthenticator') {
+    throw new ConfigError(
+      `charybdis: ${show('authorizer', config.authorizer)} needs authenticator: PasswordAuthenticator (AllowAllAuthenticator has no roles to grant to)`,
+    );
+  }
+  if (!config.client_encryption_enabled) return;
+  for (const key of ['client_encryption_certificate', 'client_encryption_keyfile'] as const) {
+    if (config[key] === null) throw new ConfigError(`charybdis: client_encryption_enabled is true but ${key} is not set; name a PEM file`);
+  }
+  if (config.client_encryption_require_client_auth && config.client_encryption_truststore === null) {
+    throw new ConfigError('charybdis: client_encryption_require_client_auth is true but client_encryption_truststore is not set; name the CA certificates (PEM)');
   }
 }

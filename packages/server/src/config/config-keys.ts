@@ -1,7 +1,7 @@
 import type { SettingName } from './node-config';
 
 /** How a string from the environment or the command line becomes the setting's value. */
-export type SettingKind = 'string' | 'integer' | 'size' | 'list';
+export type SettingKind = 'string' | 'integer' | 'size' | 'list' | 'boolean';
 
 /** Everything users see about one setting: its names in each source and its docs. */
 export interface ConfigKey {
@@ -34,6 +34,8 @@ type KeyDoc = Omit<ConfigKey, 'name' | 'flag' | 'envVar' | 'flagAliases' | 'envA
 const ADDRESS = { kind: 'string', expected: "an IPv4 or IPv6 address or 'localhost'", metavar: 'ADDR', defaultText: '127.0.0.1' } as const;
 const PORT = { kind: 'integer', expected: 'an integer from 1 to 65535', metavar: 'PORT' } as const;
 const PATH = { kind: 'string', expected: 'a non-empty path', metavar: 'DIR' } as const;
+const BOOLEAN = { kind: 'boolean', expected: 'true or false', metavar: 'BOOL', defaultText: 'false' } as const;
+const PEM_FILE = { ...PATH, metavar: 'FILE', defaultText: 'none' } as const;
 
 // Record<SettingName, …> makes the compiler insist on a doc for every setting; the order
 // here is the order of --help.
@@ -88,6 +90,32 @@ const DOCS: Readonly<Record<SettingName, KeyDoc>> = {
   default_log_level: {
     kind: 'string', expected: 'one of trace, debug, info, warn, error, fatal', metavar: 'LEVEL',
     defaultText: 'info', flagAliases: ['--log-level'], summary: 'Log level: trace, debug, info, warn, error or fatal.',
+  },
+  authenticator: {
+    kind: 'string', expected: 'AllowAllAuthenticator or PasswordAuthenticator', metavar: 'CLASS',
+    defaultText: 'AllowAllAuthenticator', summary: 'Who may connect: anyone (AllowAll) or roles with a password.',
+  },
+  authorizer: {
+    kind: 'string', expected: 'AllowAllAuthorizer or CassandraAuthorizer', metavar: 'CLASS',
+    defaultText: 'AllowAllAuthorizer', summary: 'What roles may do: anything (AllowAll) or what was granted.',
+  },
+  auth_superuser_name: {
+    kind: 'string', expected: 'a non-empty string', metavar: 'NAME', defaultText: 'cassandra',
+    summary: 'Superuser created on the first start with PasswordAuthenticator.',
+  },
+  auth_superuser_password: {
+    kind: 'string', expected: 'a non-empty string', metavar: 'PASSWORD', defaultText: 'cassandra',
+    summary: "That superuser's initial password; prefer the environment to a file.",
+  },
+  allow_unauthenticated_remote_access: {
+    ...BOOLEAN, summary: 'Run AllowAllAuthenticator on a non-loopback rpc_address anyway.',
+  },
+  client_encryption_enabled: { ...BOOLEAN, summary: 'TLS on the CQL ports (client_encryption_options.enabled).' },
+  client_encryption_certificate: { ...PEM_FILE, summary: 'Server certificate chain, PEM (client_encryption_options.certificate).' },
+  client_encryption_keyfile: { ...PEM_FILE, summary: 'Private key of the certificate, PEM (client_encryption_options.keyfile).' },
+  client_encryption_truststore: { ...PEM_FILE, summary: 'CA certificates that sign client certificates, PEM (...truststore).' },
+  client_encryption_require_client_auth: {
+    ...BOOLEAN, summary: 'Clients must present a certificate signed by the truststore.',
   },
 };
 

@@ -40,5 +40,15 @@ export function defaultConfig(opts: DefaultConfigOptions): NodeConfig {
     smp: Math.min(256, Math.max(1, Math.floor(opts.cpuCount))),
     memory: Math.floor(opts.totalMemoryBytes / 2),
     default_log_level: 'info',
+    authenticator: 'AllowAllAuthenticator',
+    authorizer: 'AllowAllAuthorizer',
+    auth_superuser_name: 'cassandra',
+    auth_superuser_password: 'cassandra',
+    allow_unauthenticated_remote_access: false,
+    client_encryption_enabled: false,
+    client_encryption_certificate: null,
+    client_encryption_keyfile: null,
+    client_encryption_truststore: null,
+    client_encryption_require_client_auth: false,
   };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './config-error';
+import { flattenNestedSettings } from './flatten-nested-settings';
 import { helpText } from './help-text';
 import type { NodeConfig } from './node-config';
 import { parseArgs } from './parse-args';
@@ -48,7 +49,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadConfigResult {
   const configPath = findConfigFile(args.configFile, opts);
   if (configPath !== null) {
     const namedBy = configPath.namedBy;
-    const raw = readConfigFile(configPath.path, namedBy);
+    const raw = flattenNestedSettings(readConfigFile(configPath.path, namedBy), configPath.path);
     layers.push(
       validateSettings(raw, {
         name: configPath.path,

@@ -44,7 +44,32 @@ export interface NodeConfig {
   readonly memory: number;
   /** Level of the node's logger. */
   readonly default_log_level: LogLevel;
+  /** Who may connect: 'AllowAllAuthenticator' (anyone, anonymous) or 'PasswordAuthenticator' (roles with passwords). */
+  readonly authenticator: AuthenticatorName;
+  /** What a role may do: 'AllowAllAuthorizer' (everything) or 'CassandraAuthorizer' (GRANT/REVOKE). */
+  readonly authorizer: AuthorizerName;
+  /** Name of the superuser created on the first start with PasswordAuthenticator. */
+  readonly auth_superuser_name: string;
+  /** Its initial password (better given by CHARYBDIS_AUTH_SUPERUSER_PASSWORD than written in a file). */
+  readonly auth_superuser_password: string;
+  /** True to run AllowAllAuthenticator on a non-loopback rpc_address anyway (otherwise the node refuses to start). */
+  readonly allow_unauthenticated_remote_access: boolean;
+  /** True: the CQL ports speak TLS (client_encryption_options.enabled). */
+  readonly client_encryption_enabled: boolean;
+  /** Absolute path of the server certificate chain (PEM), or null. */
+  readonly client_encryption_certificate: string | null;
+  /** Absolute path of the certificate's private key (PEM), or null. */
+  readonly client_encryption_keyfile: string | null;
+  /** Absolute path of the CA certificates (PEM) client certificates are checked against, or null. */
+  readonly client_encryption_truststore: string | null;
+  /** True: clients must present a certificate signed by the truststore's CAs. */
+  readonly client_encryption_require_client_auth: boolean;
 }
+
+/** The authenticators a node can run (short names; fully qualified ones are accepted in config). */
+export type AuthenticatorName = 'AllowAllAuthenticator' | 'PasswordAuthenticator';
+/** The authorizers a node can run. */
+export type AuthorizerName = 'AllowAllAuthorizer' | 'CassandraAuthorizer';
 
 /** Name of one setting (a key of conf/charybdis.yaml). */
 export type SettingName = keyof NodeConfig;

@@ -32,7 +32,14 @@ export function resolveConfig(layers: readonly SettingsLayer[], machine: Omit<De
       set.commitlog_directory === undefined ? defaults.commitlog_directory : path.resolve(machine.cwd, set.commitlog_directory),
     io_properties_file:
       set.io_properties_file === undefined ? defaults.io_properties_file : path.resolve(machine.cwd, set.io_properties_file),
+    client_encryption_certificate: resolveOptional(machine.cwd, set.client_encryption_certificate),
+    client_encryption_keyfile: resolveOptional(machine.cwd, set.client_encryption_keyfile),
+    client_encryption_truststore: resolveOptional(machine.cwd, set.client_encryption_truststore),
   };
   checkConfig(config, machine.totalMemoryBytes, (key) => origins[key] ?? 'default');
   return Object.freeze({ ...config, data_file_directories: Object.freeze([...config.data_file_directories]) });
+}
+
+function resolveOptional(cwd: string, file: string | undefined): string | null {
+  return file === undefined ? null : path.resolve(cwd, file);
 }

@@ -15,6 +15,14 @@ const port = z.int().min(1).max(65535);
 
 const path = z.string().min(1);
 
+/** Short class name, or Cassandra's / ScyllaDB's fully qualified one. */
+function authClass<T extends string>(names: readonly [T, ...T[]]) {
+  return z
+    .string()
+    .transform((value) => value.replace(/^(org\.apache\.cassandra\.auth|com\.scylladb\.auth)\./, ''))
+    .pipe(z.enum(names));
+}
+
 // Bytes as a number, or a string with an optional binary suffix ('512M', '1.5GiB').
 const sizeBytes = z.union([
   z.int().nonnegative(),
@@ -53,6 +61,16 @@ export const settingsSchema = z.strictObject({
   smp: z.int().min(1).max(256),
   memory: sizeBytes,
   default_log_level: z.enum(LOG_LEVELS),
+  authenticator: authClass(['AllowAllAuthenticator', 'PasswordAuthenticator']),
+  authorizer: authClass(['AllowAllAuthorizer', 'CassandraAuthorizer']),
+  auth_superuser_name: z.string().min(1),
+  auth_superuser_password: z.string().min(1),
+  allow_unauthenticated_remote_access: z.boolean(),
+  client_encryption_enabled: z.boolean(),
+  client_encryption_certificate: path,
+  client_encryption_keyfile: path,
+  client_encryption_truststore: path,
+  client_encryption_require_client_auth: z.boolean(),
 });
 
 /** The validated value of every setting, before defaults and path resolution. */

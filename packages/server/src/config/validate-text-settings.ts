@@ -9,6 +9,8 @@ export interface SettingText {
   readonly source: string;
 }
 
+const BOOLEAN_WORDS = new Map([['true', true], ['false', false], ['yes', true], ['no', false], ['1', true], ['0', false]]);
+
 // Decimal numbers only: '0x10' or '2 shards' stay text and are reported as such.
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
@@ -39,6 +41,8 @@ function coerce(text: string, kind: SettingKind): unknown {
       return NUMBER.test(text.trim()) ? Number(text) : text;
     case 'list':
       return text.split(',').map((item) => item.trim());
+    case 'boolean':
+      return BOOLEAN_WORDS.get(text.trim().toLowerCase()) ?? text;
     case 'size':
     case 'string':
       return text;

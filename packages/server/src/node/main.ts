@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createLogger, hasErrorCode } from '@charybdis/core';
 import { loadConfig } from '../config';
 import { charybdisVersion } from './charybdis-version';
+import { loadClientTls, TLS_INVALID } from '../tls/client-tls';
 import { NodeSupervisor } from './node-supervisor';
 
 /** Walks up from this file to the folder holding conf/charybdis.yaml (the repository or image root). */
@@ -49,6 +50,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { config } = loaded;
+  try {
+    loadClientTls(config); // a bad certificate stops the node here, naming the file
+  } catch (err) {
+    if (hasErrorCode(err, TLS_INVALID)) return failLine((err as Error).message);
+    throw err;
+  }
   const logPretty = process.stdout.isTTY === true;
   const logger = createLogger({ level: config.default_log_level, pretty: logPretty });
   logger.info({ configFile: loaded.configPath, pid: process.pid, node: process.version }, 'starting Charybdis');

@@ -4,8 +4,9 @@ import { StorageProxy } from '@charybdis/coordinator';
 import { CqlFrontend, loadSchema } from '@charybdis/cql';
 import type { SchemaDiff } from '@charybdis/cql';
 import type { ReplicaDatabase, TableDefinition } from '@charybdis/replica';
-import { SYSTEM_SCHEMA_TABLES, tableMutationSchema } from '@charybdis/schema';
+import { SYSTEM_AUTH_TABLES, SYSTEM_SCHEMA_TABLES, tableMutationSchema } from '@charybdis/schema';
 import type { Schema, TableMetadata } from '@charybdis/schema';
+import { loadClientTls } from '../tls/client-tls';
 import type { ShardWorkerData } from './control-messages';
 import { LOCAL_DATA_CENTER, LOCAL_RACK } from './node-location';
 import { openShardDatabase } from './shard-database';
@@ -46,7 +47,8 @@ export class ShardServices {
 
   static async boot(shard: Shard, data: ShardWorkerData): Promise<ShardServices> {
     const db = await openShardDatabase(shard, data.config);
-    const schemaTables = [...SYSTEM_SCHEMA_TABLES.values()];
+    // The auth tables too: once every shard booted, shard 0 may read and write roles anywhere.
+    const schemaTables = [...SYSTEM_SCHEMA_TABLES.values(), ...SYSTEM_AUTH_TABLES.values()];
     for (const t of schemaTables) await db.addTable(replicaDefinition(t));
     await db.replay({ onlyTables: new Set(schemaTables.map((t) => t.id)) });
     return new ShardServices(shard, data, db);
@@ -89,7 +91,17 @@ export class ShardServices {
       shardAwarePort: this.#data.reusePort ? config.native_shard_aware_transport_port : null,
       statementGroup: statement,
       logger: this.#shard.logger,
+      auth: {
+        authenticator: config.authenticator,
+        authorizer: config.authorizer,
+        superuserName: config.auth_superuser_name,
+        superuserPassword: config.auth_superuser_password,
+      },
+      tls: loadClientTls(config),
     });
+    // Every shard has its auth tables (added and replayed at boot): one shard creates the
+    // initial superuser if no role exists yet.
+    if (this.#shard.id === 0) await this.#frontend.setupDefaultSuperuser();
     return { tables, replayed: report.applied };
   }
 
