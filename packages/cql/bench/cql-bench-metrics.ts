@@ -1,20 +1,40 @@
 // Reads the node's Prometheus endpoint for the CQL benchmark: how many EXECUTE requests each
-// shard's transport received, to see how the driver's connections landed on the shards.
+// shard's transport received (to see how the driver's connections landed on the shards), and
+// the node's own request latency histogram (decode to response, every shard summed), so a
+// phase's latency can be split into the node's part and the rest (client, kernel, CPU
+// contention between the node and the load generator).
 
 const EXECUTE_LINE = /^cql_requests_total\{(?=[^}]*opcode="execute")(?=[^}]*shard="(\d+)")[^}]*\}\s+([0-9.e+]+)$/;
+const LATENCY_BUCKET_LINE = /^cql_request_latency_us_bucket\{(?=[^}]*le="([^"]+)")[^}]*\}\s+([0-9.e+]+)$/;
 
-/** EXECUTE requests received so far, indexed by shard (shards without any are 0). */
-export async function executeCountsByShard(metricsUrl: string, shardCount: number): Promise<number[]> {
+/** One reading of the node's counters. */
+export interface NodeCounters {
+  /** EXECUTE requests received so far, indexed by shard (shards without any are 0). */
+  executes: number[];
+  /** Cumulative request-latency buckets summed over the shards: upper bound (µs, Infinity last) → count. */
+  latencyBuckets: Map<number, number>;
+}
+
+/** Reads the counters the benchmark needs. */
+export async function readNodeCounters(metricsUrl: string, shardCount: number): Promise<NodeCounters> {
   const res = await fetch(`${metricsUrl}/metrics`);
   if (!res.ok) throw new Error(`GET ${metricsUrl}/metrics: HTTP ${res.status}`);
-  const counts = new Array<number>(shardCount).fill(0);
+  const executes = new Array<number>(shardCount).fill(0);
+  const latencyBuckets = new Map<number, number>();
   for (const line of (await res.text()).split('\n')) {
-    const m = EXECUTE_LINE.exec(line);
-    if (m === null) continue;
-    const shard = Number(m[1]);
-    if (shard < shardCount) counts[shard] = Number(m[2]);
+    const e = EXECUTE_LINE.exec(line);
+    if (e !== null) {
+      const shard = Number(e[1]);
+      if (shard < shardCount) executes[shard] = Number(e[2]);
+      continue;
+    }
+    const b = LATENCY_BUCKET_LINE.exec(line);
+    if (b !== null) {
+      const le = b[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(b[1]);
+      latencyBuckets.set(le, (latencyBuckets.get(le) ?? 0) + Number(b[2]));
+    }
   }
-  return counts;
+  return { executes, latencyBuckets };
 }
 
 /** Each shard's share of the requests between two readings (0..1, rounded to 0.01). */
@@ -22,4 +42,18 @@ export function sharesBetween(before: number[], after: number[]): number[] {
   const deltas = after.map((v, i) => v - (before[i] ?? 0));
   const total = deltas.reduce((a, b) => a + b, 0);
   return deltas.map((d) => (total === 0 ? 0 : Math.round((d / total) * 100) / 100));
+}
+
+/**
+ * The node-side latency quantile `q` between two readings, in ms: the upper bound of the
+ * histogram bucket it falls in (buckets double, so this is within 2x above the true value),
+ * or null without requests.
+ */
+export function nodeLatencyQuantileMs(before: NodeCounters, after: NodeCounters, q: number): number | null {
+  const bounds = [...after.latencyBuckets.keys()].sort((a, b) => a - b);
+  const delta = (le: number): number => (after.latencyBuckets.get(le) ?? 0) - (before.latencyBuckets.get(le) ?? 0);
+  const total = delta(Number.POSITIVE_INFINITY);
+  if (!(total > 0)) return null;
+  for (const le of bounds) if (delta(le) >= q * total) return le / 1000;
+  return null;
 }

@@ -12,7 +12,10 @@
 //       /proc/<pid>/stat around the measured run / operations).
 //   insert|select.fixed_rate: CQL_BENCH_RATE_FRACTION (1/2) of the saturated rate for
 //       CQL_BENCH_SECONDS, open loop (stress --rate): latency from each request's intended
-//       start (no coordinated omission), plus the service time from its actual start.
+//       start (no coordinated omission), plus the service time from its actual start, and
+//       the node's own latency (decode to response, from its cql_request_latency_us
+//       histogram: nodeP50AtMostMs/nodeP99AtMostMs are bucket bounds, within 2x above) — what
+//       the node adds, apart from the client, the kernel and CPU contention on the machine.
 // Targets (DESIGN.md §5a, the CQL issue): <= 50 µs of node CPU per write and per read;
 // p99 <= 5 ms at half the saturated rate. The driver and the node share the machine's
 // cores, so saturated figures are pessimistic where cores are few.
@@ -30,7 +33,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reportBench } from '@charybdis/core';
-import { executeCountsByShard, sharesBetween } from './cql-bench-metrics';
+import { nodeLatencyQuantileMs, readNodeCounters, sharesBetween } from './cql-bench-metrics';
+import type { NodeCounters } from './cql-bench-metrics';
 import { BenchNode, clockTicksPerSec, freePorts, processCpuUs } from './cql-bench-node';
 import { runStress } from './cql-bench-stress';
 import type { StressSummary } from './cql-bench-stress';
@@ -77,6 +81,9 @@ interface MeasuredPhase {
   serverCores: number;
   /** Each shard's share of the phase's EXECUTE requests (which connections carried them). */
   shardShares: number[];
+  /** The node's own p50/p99 (decode to response, its histogram's bucket bound), ms. */
+  nodeP50Ms: number | null;
+  nodeP99Ms: number | null;
 }
 
 /** What the benchmark started, so every path out can stop it. */
@@ -132,8 +139,8 @@ function stressArgs(contactPoint: string, p: PhaseArgs): string[] {
 
 async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, contactPoint: string, p: PhaseArgs): Promise<MeasuredPhase> {
   const node = r.node!;
-  let counts0: number[] = [];
-  let counts1: number[] = [];
+  let counts0: NodeCounters = { executes: [], latencyBuckets: new Map() };
+  let counts1: NodeCounters = counts0;
   let cpu0 = 0;
   let cpuUs = 0;
   let startMs = 0;
@@ -141,11 +148,11 @@ async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, co
     onMeasureStart: async () => {
       cpu0 = processCpuUs(node.pid, ticksPerSec);
       startMs = Date.now();
-      counts0 = await executeCountsByShard(metricsUrl, SMP);
+      counts0 = await readNodeCounters(metricsUrl, SMP);
     },
     onMeasureEnd: async () => {
       cpuUs = processCpuUs(node.pid, ticksPerSec) - cpu0;
-      counts1 = await executeCountsByShard(metricsUrl, SMP);
+      counts1 = await readNodeCounters(metricsUrl, SMP);
     },
     onProcess: (proc) => (r.stress = proc),
   });
@@ -161,7 +168,9 @@ async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, co
     result,
     serverCpuUsPerOp: result.ops === 0 ? 0 : Math.round(cpuUs / result.ops),
     serverCores: Math.round((cpuUs / 1e6 / result.elapsedSec) * 100) / 100,
-    shardShares: sharesBetween(counts0, counts1),
+    shardShares: sharesBetween(counts0.executes, counts1.executes),
+    nodeP50Ms: nodeLatencyQuantileMs(counts0, counts1, 0.5),
+    nodeP99Ms: nodeLatencyQuantileMs(counts0, counts1, 0.99),
   };
 }
 
@@ -194,7 +203,7 @@ function reportFixedRate(op: Operation, p: MeasuredPhase): void {
   const r = p.result;
   const fixed = r.fixedRate!;
   const common = { ratePerSec: fixed.targetOpsPerSec, achievedOpsPerSec: r.opsPerSec, rateFraction: RATE_FRACTION, errors: r.errors, misses: r.misses };
-  reportBench({ suite: SUITE, metric: `${op}.fixed_rate.p50_ms`, value: r.latencyMs.p50, unit: 'ms', ...common, serviceP50Ms: fixed.serviceLatencyMs.p50 });
+  reportBench({ suite: SUITE, metric: `${op}.fixed_rate.p50_ms`, value: r.latencyMs.p50, unit: 'ms', ...common, serviceP50Ms: fixed.serviceLatencyMs.p50, nodeP50AtMostMs: p.nodeP50Ms });
   reportBench({
     suite: SUITE,
     metric: `${op}.fixed_rate.p99_ms`,
@@ -206,6 +215,7 @@ function reportFixedRate(op: Operation, p: MeasuredPhase): void {
     p999Ms: r.latencyMs.p999,
     maxMs: r.latencyMs.max,
     serviceP99Ms: fixed.serviceLatencyMs.p99,
+    nodeP99AtMostMs: p.nodeP99Ms,
     meanStartLagMs: fixed.startLagMs.mean,
     ...driverLoop(r),
     note: 'from the intended start (open loop); includes the ~1 ms timer granularity (meanStartLagMs)',
