@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CharybdisError } from '@charybdis/core';
 import type { Smp } from '@charybdis/core';
 import { Schema } from '@charybdis/schema';
@@ -92,8 +93,15 @@ function errorOf(reply: Extract<DdlReply, { ok: false }>): Error {
   return reply.code === null ? new Error(reply.message) : new CharybdisError(reply.code, reply.message);
 }
 
+/**
+ * The DDL clock, µs: the wall clock's milliseconds (as statement timestamps use them) plus
+ * sub-millisecond digits from the monotonic clock. The digits matter for ALTER TABLE DROP:
+ * its drop time is rounded up to the next millisecond when it has any, so a write made
+ * earlier in the DROP's own millisecond — by this node (ms precision) or by a driver's
+ * client-side timestamp (µs) — stays dropped, as Cassandra's µs drop times ensure.
+ */
 function wallClockUs(): bigint {
-  return BigInt(Date.now()) * 1000n;
+  return BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() * 1000) % 1000));
 }
 
 /**
