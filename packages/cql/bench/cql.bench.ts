@@ -26,7 +26,10 @@
 // profile, and the fixed-rate phases are skipped so the profile is the saturated load;
 // summarize one with node packages/cql/dist/bench/cql-bench-profile-top.js FILE),
 // CQL_BENCH_NODE_LOG (a file that also gets the node's log lines, e.g. to line up latency
-// spikes with memtable flushes).
+// spikes with memtable flushes), CQL_BENCH_SHARD_AWARE=1 (stress --shard-aware: every request
+// goes to a connection of the shard owning its partition, as with ScyllaDB's shard-aware
+// drivers, so none crosses shards inside the node; the default is cassandra-driver's
+// behaviour, where half the requests land on the other shard).
 // Run: npx tsc -b && node tools/dev/bench.mjs cql (the build includes tools/stress)
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,6 +52,8 @@ const MEMORY = process.env.CQL_BENCH_MEMORY ?? '2G';
 const RATE_FRACTION = envNumber('CQL_BENCH_RATE_FRACTION', 0.5, 0.01);
 const PROFILE_DIR = process.env.CQL_BENCH_PROFILE_DIR;
 const NODE_LOG = process.env.CQL_BENCH_NODE_LOG;
+/** Stress routes each request to its partition's shard (as a shard-aware driver would); CQL_BENCH_CONNECTIONS then spread over the shards. */
+const SHARD_AWARE = process.env.CQL_BENCH_SHARD_AWARE === '1';
 /** Connection sets stress tries before settling for an uneven one. */
 const BALANCE_ATTEMPTS = 8;
 /** Fixed-rate phases: at most this many requests outstanding per connection (the driver allows 2048). */
@@ -130,7 +135,10 @@ function stressArgs(contactPoint: string, p: PhaseArgs): string[] {
   return [
     p.op === 'insert' ? 'write' : 'read',
     '--host', host, '--port', port, '--keyspace', KEYSPACE, '--cl', 'ONE', '--value-size', '100',
-    '--connections', String(CONNECTIONS), '--concurrency', String(perConnection), '--balance-attempts', String(BALANCE_ATTEMPTS),
+    ...(SHARD_AWARE
+      ? ['--shard-aware', '--connections', String(Math.max(1, Math.round(CONNECTIONS / SMP)))]
+      : ['--connections', String(CONNECTIONS), '--balance-attempts', String(BALANCE_ATTEMPTS)]),
+    '--concurrency', String(perConnection),
     '--duration', `${SECONDS}s`, '--warmup', `${p.warmupSeconds}s`, '--seed', String(SEED),
     ...(p.op === 'insert' ? ['--dist', 'seq', '--first-key', String(p.rows), '--population', String(WRITE_POPULATION)] : ['--dist', 'uniform', '--population', String(Math.max(1, p.rows))]),
     ...(p.ratePerSec === undefined ? [] : ['--rate', String(Math.round(p.ratePerSec))]),
@@ -183,7 +191,7 @@ const driverLoop = (r: StressSummary): Record<string, number> => ({ driverLoopDe
 function reportSaturated(op: Operation, p: MeasuredPhase): void {
   const r = p.result;
   const inFlight = Math.ceil(IN_FLIGHT / CONNECTIONS) * CONNECTIONS;
-  const common = { inFlight, connections: CONNECTIONS, smp: SMP, seconds: r.elapsedSec, ops: r.ops, errors: r.errors, misses: r.misses, shardShares: p.shardShares };
+  const common = { inFlight, connections: CONNECTIONS, shardAware: SHARD_AWARE, smp: SMP, seconds: r.elapsedSec, ops: r.ops, errors: r.errors, misses: r.misses, shardShares: p.shardShares };
   reportBench({ suite: SUITE, metric: `${op}.saturated.ops_per_s`, value: r.opsPerSec, unit: 'ops/s', ...common, note: 'driver and node share the cores: pessimistic on small machines' });
   reportBench({ suite: SUITE, metric: `${op}.saturated.p50_ms`, value: r.latencyMs.p50, unit: 'ms', inFlight });
   reportBench({ suite: SUITE, metric: `${op}.saturated.p99_ms`, value: r.latencyMs.p99, unit: 'ms', inFlight, p999Ms: r.latencyMs.p999, maxMs: r.latencyMs.max, ...driverLoop(r) });
@@ -202,7 +210,7 @@ function reportSaturated(op: Operation, p: MeasuredPhase): void {
 function reportFixedRate(op: Operation, p: MeasuredPhase): void {
   const r = p.result;
   const fixed = r.fixedRate!;
-  const common = { ratePerSec: fixed.targetOpsPerSec, achievedOpsPerSec: r.opsPerSec, rateFraction: RATE_FRACTION, errors: r.errors, misses: r.misses };
+  const common = { shardAware: SHARD_AWARE, ratePerSec: fixed.targetOpsPerSec, achievedOpsPerSec: r.opsPerSec, rateFraction: RATE_FRACTION, errors: r.errors, misses: r.misses };
   reportBench({ suite: SUITE, metric: `${op}.fixed_rate.p50_ms`, value: r.latencyMs.p50, unit: 'ms', ...common, serviceP50Ms: fixed.serviceLatencyMs.p50, nodeP50AtMostMs: p.nodeP50Ms });
   reportBench({
     suite: SUITE,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { connect } from './connect';
+import type { Connected } from './connect';
 import { CqlWorkload, ensureSchema } from './cql-workload';
 import { createKeySampler, formatDistribution } from './key-distribution';
 import type { Clock, PhaseOutcome, PhasePlan } from './load-runner';
@@ -10,6 +11,7 @@ import { parseStressArgs, USAGE } from './options';
 import { SeededRandom } from './random';
 import type { StressIo } from './report';
 import { ProgressReporter } from './report';
+import { connectPerShard } from './shard-routing';
 import { StressError, StressErrorCode, errorMessage, hasStressCode } from './stress-error';
 import { buildSummary } from './stress-summary';
 import type { StressSummary } from './stress-summary';
@@ -90,8 +92,14 @@ function describe(o: StressOptions): string {
  */
 export async function runStress(o: StressOptions, io: StressIo, control: RunControl = {}): Promise<StressSummary> {
   const reporter = new ProgressReporter(io, o.format, o.quiet);
-  const connected = await connect(o, (line) => io.stderr.write(`${line}\n`));
+  const perShard = o.shardAware ? await connectPerShard(o) : null;
+  if (o.shardAware && perShard === null) io.stderr.write('stress: the node does not report shards; --shard-aware has no effect\n');
+  const connected: Connected =
+    perShard !== null
+      ? { client: perShard.clients[0]!, layout: perShard.layout, attempts: perShard.attempts, balanced: true }
+      : await connect(o, (line) => io.stderr.write(`${line}\n`));
   const client = connected.client;
+  const allClients = perShard?.clients ?? [client];
   try {
     await ensureSchema(client, o);
     const random = new SeededRandom(o.seed);
@@ -99,11 +107,11 @@ export async function runStress(o: StressOptions, io: StressIo, control: RunCont
     const writeShare = o.workload === 'write' ? 1 : o.workload === 'read' ? 0 : o.ratio.write / (o.ratio.write + o.ratio.read);
     const nextKind = writeShare === 1 ? (): OpKind => 'write' : writeShare === 0 ? (): OpKind => 'read' : (): OpKind => (random.nextDouble() < writeShare ? 'write' : 'read');
     const runner = new LoadRunner({
-      executor: new CqlWorkload(client, o),
+      executor: new CqlWorkload(allClients, o),
       clock: systemClock,
       nextKind,
       nextRow: () => o.firstKey + sampler.next(),
-      maxInFlight: o.concurrency * o.connections,
+      maxInFlight: o.concurrency * o.connections * allClients.length,
       ...(o.ratePerSec !== undefined ? { ratePerSec: o.ratePerSec } : {}),
       ...(o.maxErrors !== undefined ? { maxErrors: o.maxErrors } : {}),
       intervalMs: o.intervalMs,
@@ -137,7 +145,7 @@ export async function runStress(o: StressOptions, io: StressIo, control: RunCont
     if (o.jsonFile !== undefined) writeJson(o.jsonFile, summary);
     return summary;
   } finally {
-    await client.shutdown();
+    await Promise.all(allClients.map((c) => c.shutdown()));
   }
 }
 

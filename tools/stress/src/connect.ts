@@ -48,7 +48,8 @@ function newClient(o: StressOptions): Client {
   });
 }
 
-async function connectOnce(o: StressOptions): Promise<Client> {
+/** One connected client with `o.connections` connections; throws STRESS_UNREACHABLE. */
+export async function connectOnce(o: StressOptions): Promise<Client> {
   const client = newClient(o);
   try {
     await client.connect();

@@ -2,6 +2,7 @@ import type { Client } from 'cassandra-driver';
 import { types } from 'cassandra-driver';
 import type { OpDone, OpExecutor } from './load-runner';
 import type { OpKind, StressOptions } from './options';
+import { shardOfBigintKey } from './shard-routing';
 import { StressError, StressErrorCode, errorMessage } from './stress-error';
 
 /** Names of the protocol's error codes (ResponseError.code), for the errors-by-kind report. */
@@ -26,10 +27,17 @@ export class CqlWorkload implements OpExecutor {
   private readonly value: Buffer;
   private readonly execOptions: { prepare: true; consistency: number };
 
+  private readonly clients: readonly Client[];
+
+  /**
+   * `client`: one client, or one per shard (`clients[s]` connected to shard s only, see
+   * connectPerShard): each operation then goes to the client of the shard owning its partition.
+   */
   constructor(
-    private readonly client: Client,
+    client: Client | readonly Client[],
     private readonly options: Pick<StressOptions, 'keyspace' | 'table' | 'rowsPerPartition' | 'valueSizeBytes' | 'consistency'>,
   ) {
+    this.clients = Array.isArray(client) ? client : [client as Client];
     const t = `${options.keyspace}.${options.table}`;
     this.insertCql = `INSERT INTO ${t} (pk, ck, v) VALUES (?, ?, ?)`;
     this.selectCql = `SELECT pk, ck, v FROM ${t} WHERE pk = ? AND ck = ?`;
@@ -39,10 +47,12 @@ export class CqlWorkload implements OpExecutor {
 
   execute(kind: OpKind, row: number, done: OpDone): void {
     const rpp = this.options.rowsPerPartition;
-    const pk = types.Long.fromNumber(rpp === 1 ? row : Math.floor(row / rpp));
+    const pkNumber = rpp === 1 ? row : Math.floor(row / rpp);
+    const pk = types.Long.fromNumber(pkNumber);
     const ck = rpp === 1 ? types.Long.ZERO : types.Long.fromNumber(row % rpp);
-    if (kind === 'write') this.client.execute(this.insertCql, [pk, ck, this.value], this.execOptions, done);
-    else this.client.execute(this.selectCql, [pk, ck], this.execOptions, done);
+    const client = this.clients.length === 1 ? this.clients[0]! : this.clients[shardOfBigintKey(pkNumber, this.clients.length)]!;
+    if (kind === 'write') client.execute(this.insertCql, [pk, ck, this.value], this.execOptions, done);
+    else client.execute(this.selectCql, [pk, ck], this.execOptions, done);
   }
 
   errorKind(err: unknown): string {

@@ -69,6 +69,8 @@ export interface StressOptions {
   requestTimeoutMs: number;
   /** Reconnects until the connections spread evenly over the node's shards; 0 = do not check. */
   balanceAttempts: number;
+  /** Route each operation to a connection of the shard owning its partition (`--connections` per shard). */
+  shardAware: boolean;
 }
 
 /** What the command line asks for. */
@@ -114,6 +116,9 @@ Connection and schema:
   --no-schema                 do not create the keyspace and table
   --balance-attempts N        reconnect up to N times until the connections spread evenly
                               over the node's shards (SCYLLA_SHARD); 0 = off (default ${DEFAULT_BALANCE_ATTEMPTS})
+  --shard-aware               send each operation to a connection of the shard that owns
+                              its partition, as ScyllaDB's shard-aware drivers do
+                              (--connections then counts per shard)
 
 Output:
   --interval D                progress every D (default 1s): a live line on a terminal,
@@ -139,6 +144,7 @@ const SPEC = {
   seed: { type: 'string' },
   ratio: { type: 'string' },
   connections: { type: 'string' },
+  'shard-aware': { type: 'boolean' },
   concurrency: { type: 'string' },
   rate: { type: 'string' },
   'max-errors': { type: 'string' },
@@ -214,6 +220,7 @@ export function parseStressArgs(argv: readonly string[]): StressCommand {
     quiet: v.quiet === true,
     requestTimeoutMs: v['request-timeout'] === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : duration('--request-timeout', v['request-timeout'], 1),
     balanceAttempts: v['balance-attempts'] === undefined ? DEFAULT_BALANCE_ATTEMPTS : count('--balance-attempts', v['balance-attempts'], 0, 100),
+    shardAware: v['shard-aware'] === true,
   };
   if (ops !== undefined) options.ops = ops;
   if (v.duration !== undefined) options.durationMs = duration('--duration', v.duration, 1);

@@ -32,8 +32,12 @@ export class TestNode {
   readonly ready: Promise<void>;
   private readonly exited: Promise<number>;
 
+  /** The node's Prometheus port (/metrics). */
+  readonly prometheusPort: number;
+
   constructor(readonly cqlPort: number, otherPorts: number[]) {
     const [shardAware, api, prometheus] = otherPorts.map(String) as [string, string, string];
+    this.prometheusPort = Number(prometheus);
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.CHARYBDIS_CONF;
     this.proc = spawn(

@@ -147,6 +147,29 @@ test('errors are counted by kind and the run goes on; past --max-errors it stops
   expect(inWarmup.stderr).toMatch(/^stress: error: stopped during the warm-up after 4 failed operations \(more than --max-errors 3\): invalid x4 \(e\.g\. .+\)\n$/);
 });
 
+/** Messages the node's shards sent each other so far (smp_messages_sent_total, peer != shard). */
+async function crossShardMessages(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${node.prometheusPort}/metrics`)).text();
+  let total = 0;
+  for (const m of text.matchAll(/^smp_messages_sent_total\{peer="(\d+)",shard="(\d+)"\} (\d+)$/gm)) if (m[1] !== m[2]) total += Number(m[3]);
+  return total;
+}
+
+test('--shard-aware sends every operation to the shard owning its partition: nothing crosses shards in the node', async () => {
+  const port = String(node.cqlPort);
+  const before = await crossShardMessages();
+  const aware = await runStress(['write', '--port', port, '--table', 'aware', '-n', '2000', '--shard-aware', '--quiet']);
+  expect(aware.code).toBe(0);
+  expect(aware.stdout).toContain('connections on shards 0,1 of 2');
+  const afterAware = await crossShardMessages();
+  // A few for the schema (DDL runs on shard 0 and is published); none per operation.
+  expect(afterAware - before).toBeLessThan(100);
+  const plain = await runStress(['write', '--port', port, '--table', 'aware', '-n', '2000', '--first-key', '2000', '--quiet']);
+  expect(plain.code).toBe(0);
+  // Without routing about half the operations go to the other shard (a request and its reply each).
+  expect((await crossShardMessages()) - afterAware).toBeGreaterThan(1000);
+});
+
 test('bad options print the usage and exit 2', async () => {
   const run = await runStress(['write', '--concurrency', 'lots']);
   expect(run.code).toBe(2);
