@@ -1,6 +1,6 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { Logger } from '@charybdis/core';
-import { portError } from './port-probe';
+import { closeHttp, listenHttp } from './http-listener';
 
 /** How long one scrape may wait for the shards before it answers 503. */
 export const SCRAPE_TIMEOUT_MS = 5_000;
@@ -22,31 +22,14 @@ export class MetricsEndpoint {
 
   /** Listens; throws CHARYBDIS_LISTEN_FAILED naming the setting when the port is unusable. */
   async listen(host: string, port: number): Promise<void> {
-    const server = http.createServer((req, res) => this.handle(req, res));
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 15_000;
-    server.maxHeadersCount = 64;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host, port, exclusive: true }, resolve);
-      });
-    } catch (err) {
-      throw portError(err, host, port, 'prometheus_port');
-    }
-    server.on('error', (err) => this.log.error({ err }, 'metrics endpoint error'));
-    this.server = server;
+    this.server = await listenHttp((req, res) => this.handle(req, res), host, port, 'prometheus_port', this.log, 'metrics endpoint error', { requestTimeoutMs: 15_000 });
   }
 
   /** Stops listening and closes idle connections. */
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (server === null) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeHttp(server);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -1,6 +1,6 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { Logger } from '@charybdis/core';
-import { portError } from '../port-probe';
+import { closeHttp, listenHttp } from '../http-listener';
 import { AdminErrorCodes, AdminHttpError, toAdminHttpError } from './admin-http-error';
 import type { AdminRouter } from './admin-router';
 
@@ -22,30 +22,14 @@ export class AdminServer {
 
   /** Listens; throws CHARYBDIS_LISTEN_FAILED naming api_port when the port is unusable. */
   async listen(host: string, port: number): Promise<void> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 10_000;
-    server.maxHeadersCount = 64;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host, port, exclusive: true }, resolve);
-      });
-    } catch (err) {
-      throw portError(err, host, port, 'api_port');
-    }
-    server.on('error', (err) => this.log.error({ err }, 'admin API error'));
-    this.server = server;
+    this.server = await listenHttp((req, res) => void this.handle(req, res), host, port, 'api_port', this.log, 'admin API error');
   }
 
   /** Stops listening and closes every connection (requests in flight are cut). */
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (server === null) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeHttp(server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
