@@ -14,6 +14,21 @@ function keyspaceAndTables(ctx: CommandContext): { keyspace: string | null; tabl
 
 const encode = encodeURIComponent;
 
+/** A command without arguments that is one call of the admin API. */
+function oneCallCommand(name: string, summary: string, method: 'post' | 'delete', path: string, options: Command['options'] = []): Command {
+  return {
+    name,
+    synopsis: '',
+    summary,
+    options,
+    minArgs: 0,
+    maxArgs: 0,
+    async run(ctx) {
+      await (method === 'post' ? ctx.client.post(path) : ctx.client.delete(path));
+    },
+  };
+}
+
 export const flushCommand: Command = {
   name: 'flush',
   synopsis: '[<keyspace> <tables>...]',
@@ -105,29 +120,15 @@ export const cleanupCommand: Command = {
   },
 };
 
-export const decommissionCommand: Command = {
-  name: 'decommission',
-  synopsis: '',
-  summary: 'Decommission the *node I am connecting to* (a single node cannot be: it says so)',
-  options: [{ names: ['-f', '--force'], key: 'force', takesValue: false, help: 'Force decommission of this node even when it reduces the number of replicas to below configured RF' }],
-  minArgs: 0,
-  maxArgs: 0,
-  async run(ctx) {
-    await ctx.client.post('/storage_service/decommission');
-  },
-};
+export const decommissionCommand = oneCallCommand(
+  'decommission',
+  'Decommission the *node I am connecting to* (a single node cannot be: it says so)',
+  'post',
+  '/storage_service/decommission',
+  [{ names: ['-f', '--force'], key: 'force', takesValue: false, help: 'Force decommission of this node even when it reduces the number of replicas to below configured RF' }],
+);
 
-export const drainCommand: Command = {
-  name: 'drain',
-  synopsis: '',
-  summary: 'Drain the node (stop accepting writes and flush all tables)',
-  options: [],
-  minArgs: 0,
-  maxArgs: 0,
-  async run(ctx) {
-    await ctx.client.post('/storage_service/drain');
-  },
-};
+export const drainCommand = oneCallCommand('drain', 'Drain the node (stop accepting writes and flush all tables)', 'post', '/storage_service/drain');
 
 export const setTraceProbabilityCommand: Command = {
   name: 'settraceprobability',
@@ -217,29 +218,14 @@ export const compactionStatsCommand: Command = {
   },
 };
 
-export const disableBinaryCommand: Command = {
-  name: 'disablebinary',
-  synopsis: '',
-  summary: 'Disable native transport (binary protocol): the CQL ports close and clients are disconnected',
-  options: [],
-  minArgs: 0,
-  maxArgs: 0,
-  async run(ctx) {
-    await ctx.client.delete('/storage_service/native_transport');
-  },
-};
+export const disableBinaryCommand = oneCallCommand(
+  'disablebinary',
+  'Disable native transport (binary protocol): the CQL ports close and clients are disconnected',
+  'delete',
+  '/storage_service/native_transport',
+);
 
-export const enableBinaryCommand: Command = {
-  name: 'enablebinary',
-  synopsis: '',
-  summary: 'Reenable native transport (binary protocol)',
-  options: [],
-  minArgs: 0,
-  maxArgs: 0,
-  async run(ctx) {
-    await ctx.client.post('/storage_service/native_transport');
-  },
-};
+export const enableBinaryCommand = oneCallCommand('enablebinary', 'Reenable native transport (binary protocol)', 'post', '/storage_service/native_transport');
 
 export const statusBinaryCommand: Command = {
   name: 'statusbinary',
