@@ -92,20 +92,8 @@ export class ShardCounterWriter implements CounterWriteState {
     );
   }
 
-  /** Reads the current totals and writes the new ones, holding the rows' locks; one mutation per partition. */
-  async #applyLocal(targets: readonly CounterTarget[], nowSeconds: number): Promise<void> {
-    await this.#locks.withLocks(targets.map(counterLockKey), async () => {
-      const written = await Promise.all(targets.map((t) => counterUpdate(t, this.#data, this.counterId, nowSeconds)));
-      const byPartition = new Map<string, { table: TableMetadata; parts: PartitionUpdate[] }>();
-      written.forEach((u, i) => {
-        const id = `${u.tableId}:${Buffer.from(u.partitionKey.buffer, u.partitionKey.byteOffset, u.partitionKey.byteLength).toString('hex')}`;
-        const entry = byPartition.get(id);
-        if (entry === undefined) byPartition.set(id, { table: targets[i]!.table, parts: [u] });
-        else entry.parts.push(u);
-      });
-      const merged = [...byPartition.values()].map(({ table, parts }) => mergeManyPartitionUpdates(parts, this.#comparatorsOf(table)));
-      await this.#data.mutateAll(merged);
-    });
+  #applyLocal(targets: readonly CounterTarget[], nowSeconds: number): Promise<void> {
+    return applyCountersHere(this, targets, this.#data, nowSeconds, (t) => this.#comparatorsOf(t));
   }
 
   #target(t: WireCounterTarget): CounterTarget {
@@ -126,4 +114,30 @@ export class ShardCounterWriter implements CounterWriteState {
 
 function wireTarget(t: CounterTarget): WireCounterTarget {
   return { tableId: t.table.id, key: t.key.key, token: t.key.token, clustering: t.clustering, increments: t.increments, timestampUs: t.timestampUs };
+}
+
+/**
+ * Reads the targets' current totals and writes the new ones on this shard, holding the rows'
+ * locks (`state.withLocks`); one mutation per partition. The one read-before-write of
+ * counters: ShardCounterWriter runs it on the owning shard, a context without a writer
+ * (single shard, tests) runs it in place.
+ */
+export async function applyCountersHere(
+  state: CounterWriteState,
+  targets: readonly CounterTarget[],
+  data: DataAccess,
+  nowSeconds: number,
+  comparatorsOf: (table: TableMetadata) => TableComparators,
+): Promise<void> {
+  await state.withLocks(targets.map(counterLockKey), async () => {
+    const written = await Promise.all(targets.map((t) => counterUpdate(t, data, state.counterId, nowSeconds)));
+    const byPartition = new Map<string, { table: TableMetadata; parts: PartitionUpdate[] }>();
+    written.forEach((u, i) => {
+      const id = `${u.tableId}:${Buffer.from(u.partitionKey.buffer, u.partitionKey.byteOffset, u.partitionKey.byteLength).toString('hex')}`;
+      const entry = byPartition.get(id);
+      if (entry === undefined) byPartition.set(id, { table: targets[i]!.table, parts: [u] });
+      else entry.parts.push(u);
+    });
+    await data.mutateAll([...byPartition.values()].map(({ table, parts }) => mergeManyPartitionUpdates(parts, comparatorsOf(table))));
+  });
 }

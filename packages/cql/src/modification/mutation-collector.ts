@@ -1,7 +1,8 @@
 import { isEmptyPartitionUpdate, mergeManyPartitionUpdates } from '@charybdis/schema';
 import type { PartitionUpdate, TableComparators } from '@charybdis/schema';
 import type { CounterWriteState, ExecutionContext } from '../execution/execution-types';
-import { counterLockKey, counterUpdate } from './counter-updates';
+import { counterLockKey } from './counter-updates';
+import { applyCountersHere } from './counter-writer';
 import type { CounterTarget } from './counter-updates';
 
 /**
@@ -69,24 +70,20 @@ export class MutationCollector {
       const seen = byRow.get(key);
       byRow.set(key, seen === undefined ? t : { ...seen, increments: [...seen.increments, ...t.increments], timestampUs: seen.timestampUs > t.timestampUs ? seen.timestampUs : t.timestampUs });
     }
-    if (counters.applyCounters !== undefined) {
-      // The statement's other writes, then the increments on their owning shards.
-      const others = this.merged().filter((u) => !isEmptyPartitionUpdate(u));
-      if (others.length > 0) await ctx.data.mutateAll(others);
-      await counters.applyCounters([...byRow.values()], nowSeconds);
-      return;
-    }
-    await counters.withLocks([...byRow.keys()], async () => {
-      const written = await Promise.all([...byRow.values()].map((t) => counterUpdate(t, ctx.data, counters.counterId, nowSeconds)));
-      for (const u of written) this.add(u, this.comparatorsOf(u));
-      await ctx.data.mutateAll(this.merged());
-    });
+    // The statement's other writes, then the increments (on their owning shards when the
+    // state routes them there).
+    const others = this.merged().filter((u) => !isEmptyPartitionUpdate(u));
+    if (others.length > 0) await ctx.data.mutateAll(others);
+    const targets = [...byRow.values()];
+    if (counters.applyCounters !== undefined) await counters.applyCounters(targets, nowSeconds);
+    else await applyCountersHere(counters, targets, ctx.data, nowSeconds, (table) => this.comparatorsOfTable(table.id));
   }
 
-  /** The comparators registered for `update`'s partition (every counter target registered its partition). */
-  private comparatorsOf(update: PartitionUpdate): TableComparators {
+  /** The comparators registered for table `tableId` (every counter target registered its partition). */
+  private comparatorsOfTable(tableId: string): TableComparators {
     if (this.first !== null) return this.first.comparators;
-    return this.byPartition.get(partitionId(update))!.comparators;
+    for (const [id, entry] of this.byPartition) if (id.startsWith(`${tableId}:`)) return entry.comparators;
+    throw new Error(`no comparators registered for table ${tableId}`);
   }
 }
 
