@@ -19,6 +19,7 @@
 //      loaded        A + B through the scheduler
 //      bypass        A + B, bypass (what the backend would do alone)
 //      loaded@<g>    A + B through a scheduler with latencyGoalMs = g (the sweep, SWEEP_GOALS_MS)
+//      fio           A + B run by fio at a few write depths: the device's own trade-off
 //    Targets: loaded A p99 <= 2 x a_idle p99; loaded B bandwidth >= 70% of b_alone.
 // 2. Share split. Two classes, shares 1000 and 250 (created level, then setShares), each with
 //    SPLIT_OUTSTANDING lanes of 128 KiB random writes: bytes completed in the window should
@@ -44,33 +45,32 @@
 //   cache, no fdatasync). This VM's virtio disk is in write-back mode
 //   (/sys/block/vda/queue/write_cache): the host absorbs writes in its cache at 2-4 GB/s and
 //   now and then stalls them for 50-400 ms while it flushes (seen with fio alone too).
-// - LATENCY_GOAL_MS 0.375 instead of the queue's default 1 ms (IO_QUEUE_BENCH_LATENCY_GOAL_MS
+// - LATENCY_GOAL_MS 0.25 instead of the queue's default 1 ms (IO_QUEUE_BENCH_LATENCY_GOAL_MS
 //   overrides; 'default' = the queue's). On this disk a 4 KiB read waits behind whatever
-//   writes are in the device: ~0.75 ms at p50 and 2-4 ms at p99 behind the ~15-20 128 KiB
-//   writes that 1 ms of modelled device time admits, i.e. 10x the idle p99, while B needs
-//   only ~5-7 writes in flight for >= 70% of its bandwidth. 0.375 ms admits 5-7 writes
-//   (model 49-66 us per 128 KiB write, measured at different times) AND leaves room for one
-//   4 KiB read next to them: a goal that B's writes fill exactly (e.g. 0.25-0.3 ms with a
-//   59 us write, or 0.5 ms with a 49 us write) makes every A read wait for a B completion,
-//   which measured worse than a larger goal with room. The sweep (SWEEP_GOALS_MS) shows the
-//   trade-off, including the default 1 ms.
-//   On this VM's disk the two isolation targets are at odds even without any scheduler:
-//   fio alone (4 KiB reads at 2000/s next to K outstanding 128 KiB writes, idle read p99
-//   ~0.19 ms) gave read p99 0.31-0.43 ms at K=2 with 1.1-1.4 GB/s of writes, 0.73-0.79 ms
-//   at K=4 (1.4 GB/s), 1.0-1.2 ms at K=6 (2.0-2.1 GB/s), 6-8 ms at K=64 (1.6-1.9 GB/s).
-//   Through the queue a 2-write window (0.125 ms) meets the A target but B got only 37-57%:
-//   with so few requests in the device, the JS round trip from a completion to the next
-//   submission leaves it idle. At 0.375 ms A's queue wait is a few us at p50; its latency
-//   is the device's with 5-6 writes ahead.
+//   writes are in the device, about 50 us per 128 KiB write ahead of it: 1 ms of modelled
+//   device time admits ~15-20 writes, i.e. 8-10x the idle p99. 0.25 ms admits 3-4 writes
+//   (model 59-73 us per 128 KiB write, measured at different times), what the device needs
+//   to give B >= 70% of its bandwidth (see the fio reference). A's read does not need room
+//   in the window: the queue's idle-class headroom lets it in over a full window (before
+//   the headroom, A waited for a B completion first: queue wait p99 0.38 ms, now ~0.01).
+//   The sweep (SWEEP_GOALS_MS) shows the trade-off, including the default 1 ms.
+// - fio reference (configuration `fio`, when fio is installed): the same A reads next to K
+//   outstanding B writes (K in IO_QUEUE_BENCH_FIO_DEPTHS), with no JS and no scheduler,
+//   ratio to fio's own idle p99 and fraction of fio's B alone. It draws the device's own
+//   trade-off curve. On this VM's disk (2026-11-27, median of 3): K=2 gave A p99 2.5x idle
+//   with B at 67%, K=3 3.5x with 90%, K=4 3.2x with 95%: no write depth meets both targets
+//   even without any scheduler, so the scheduler can at best sit on that curve.
 // - Fresh IoQueue per configuration, so no state (accumulated values) leaks between them.
 //
 // Knobs (environment): IO_BENCH_DIR (as io-backend: the OS temp folder unless tmpfs),
 // IO_QUEUE_BENCH_SECONDS (5), IO_QUEUE_BENCH_RUNS (3), IO_QUEUE_BENCH_MODEL (file path |
-// 'default' | 'measure'), IO_QUEUE_BENCH_LATENCY_GOAL_MS (0.375 | 'default'),
-// IO_QUEUE_BENCH_SWEEP (latency goals of the extra loaded runs, "0.25,0.5,1"; "" for none),
+// 'default' | 'measure'), IO_QUEUE_BENCH_LATENCY_GOAL_MS (0.25 | 'default'),
+// IO_QUEUE_BENCH_SWEEP (latency goals of the extra loaded runs, "0.375,0.5,1"; "" for none),
+// IO_QUEUE_BENCH_FIO_DEPTHS ("2,3,4"; "" for none),
 // IO_QUEUE_BENCH_MAX_IN_FLIGHT (queue default 256), IO_QUEUE_BENCH_A_RATE (2000),
 // IO_QUEUE_BENCH_B_OUTSTANDING (64), IO_QUEUE_BENCH_ONLY (comma list of configurations,
-// e.g. "a_idle,b_alone,loaded@0.5").
+// e.g. "a_idle,b_alone,loaded@0.5,fio").
+import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -106,15 +106,20 @@ const SPLIT_SHARES: readonly [number, number] = [1000, 250];
 const SPLIT_OUTSTANDING = 64;
 /** The isolation runs' latency goal (see the header); undefined = the queue's default. */
 const LATENCY_GOAL_MS = ((): number | undefined => {
-  const v = process.env.IO_QUEUE_BENCH_LATENCY_GOAL_MS ?? '0.375';
+  const v = process.env.IO_QUEUE_BENCH_LATENCY_GOAL_MS ?? '0.25';
   return v === 'default' ? undefined : Number(v);
 })();
 /** Extra `loaded` runs with these latency goals (ms): the latency / bandwidth trade-off, and the queue's default (1). */
-const SWEEP_GOALS_MS = (process.env.IO_QUEUE_BENCH_SWEEP ?? '0.25,0.5,1')
+const SWEEP_GOALS_MS = (process.env.IO_QUEUE_BENCH_SWEEP ?? '0.375,0.5,1')
   .split(',')
   .filter((g) => g.trim() !== '')
   .map(Number);
 const ONLY = process.env.IO_QUEUE_BENCH_ONLY?.split(',').map((s) => s.trim());
+/** Write depths of the fio reference runs (A's reads next to K outstanding 128 KiB writes, no JS, no scheduler). */
+const FIO_DEPTHS = (process.env.IO_QUEUE_BENCH_FIO_DEPTHS ?? '2,3,4')
+  .split(',')
+  .filter((k) => k.trim() !== '')
+  .map(Number);
 const MAX_IN_FLIGHT = process.env.IO_QUEUE_BENCH_MAX_IN_FLIGHT === undefined ? undefined : Number(process.env.IO_QUEUE_BENCH_MAX_IN_FLIGHT);
 /** A gap this long between two turns of the issuer's spin means this thread did not run (or was busy). */
 const STALL_MS = 1;
@@ -487,6 +492,58 @@ async function runLoad(backend: IoBackend, files: Files, spec: LoadSpec, seconds
 }
 
 // ---------------------------------------------------------------------------------------
+// fio reference: the device's own trade-off, with no JS and no scheduler
+
+interface FioResult {
+  readP50Ms: number;
+  readP99Ms: number;
+  writeMBps: number;
+}
+
+/** fio's verdict when it cannot run (not installed, failed); then the fio configurations are skipped. */
+let fioProblem: string | null = null;
+
+/**
+ * A's reads (4 KiB random, A_RATE/s, O_DIRECT, io_uring) next to `writeDepth` outstanding
+ * 128 KiB random O_DIRECT writes (0: none), on the same files, for SECONDS, run by fio.
+ * fio's read latency is from submission (A's own figures are from the intended start,
+ * which can only be higher), so the frontier it draws is the device's best case.
+ */
+function runFio(files: Files, readers: boolean, writeDepth: number): FioResult | null {
+  if (fioProblem !== null) return null;
+  const args = ['--output-format=json', `--runtime=${SECONDS}`, `--ramp_time=${WARMUP_SECONDS}`, '--time_based', '--direct=1', '--ioengine=io_uring'];
+  if (readers) {
+    args.push('--name=a', `--filename=${files.readPath}`, '--rw=randread', `--bs=${A_SIZE}`, '--iodepth=4', `--rate_iops=${A_RATE}`, `--size=${FILE_MB}m`);
+  }
+  if (writeDepth > 0) {
+    args.push('--name=b', `--filename=${files.writePath}`, '--rw=randwrite', `--bs=${B_SIZE}`, `--iodepth=${writeDepth}`, `--size=${FILE_MB}m`);
+  }
+  const res = spawnSync('fio', args, { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
+  if (res.error !== undefined) {
+    fioProblem = `fio unavailable (${res.error.message}); install it with apt-get install -y fio`;
+    return null;
+  }
+  if (res.status !== 0) {
+    fioProblem = `fio exited with ${res.status}: ${res.stderr.trim().slice(0, 300)}`;
+    return null;
+  }
+  interface FioJob {
+    jobname: string;
+    read: { clat_ns: { percentile?: Record<string, number> } };
+    write: { bw_bytes: number };
+  }
+  const jobs = (JSON.parse(res.stdout) as { jobs: FioJob[] }).jobs;
+  const a = jobs.find((j) => j.jobname === 'a');
+  const b = jobs.find((j) => j.jobname === 'b');
+  const pct = a?.read.clat_ns.percentile;
+  return {
+    readP50Ms: pct === undefined ? NaN : (pct['50.000000'] ?? NaN) / 1e6,
+    readP99Ms: pct === undefined ? NaN : (pct['99.000000'] ?? NaN) / 1e6,
+    writeMBps: b === undefined ? NaN : b.write.bw_bytes / 1e6,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // Configurations
 
 /** The configurations above, plus `loaded@<goal>`: A + B through a queue with latencyGoalMs = goal (the sweep). */
@@ -664,14 +721,13 @@ async function main(): Promise<void> {
     costUs4kRead: round(probe.costUs({ kind: 'read', sizeBytes: A_SIZE }), 1),
     costUs128kWrite: round(probe.costUs({ kind: 'write', sizeBytes: B_SIZE }), 1),
     windowUs: probe.model.maxInFlightCostUs,
-    /** 128 KiB writes that fit the window, and whether a 4 KiB read still fits next to them. */
+    /** How far one request of an idle class (A's read) may go over a full window. */
+    idleClassHeadroomUs: round(probe.idleClassHeadroomUs, 1),
+    /** 128 KiB writes that fit the window. */
     writes128kPerWindow: 0,
-    readFitsNextToThem: false,
   };
   const writeCost = probe.costUs({ kind: 'write', sizeBytes: B_SIZE });
   modelInfo.writes128kPerWindow = Math.max(1, Math.floor(probe.model.maxInFlightCostUs / writeCost));
-  modelInfo.readFitsNextToThem =
-    modelInfo.writes128kPerWindow * writeCost + probe.costUs({ kind: 'read', sizeBytes: A_SIZE }) <= probe.model.maxInFlightCostUs;
   process.stderr.write(`io-queue bench: disk model ${JSON.stringify(modelInfo)}\n`);
   if (model.probes !== undefined) {
     for (const [name, res] of Object.entries(model.probes)) {
@@ -707,6 +763,25 @@ async function main(): Promise<void> {
       );
     }
     const s = summarize(results);
+    if (ONLY === undefined || ONLY.includes('fio')) {
+      const idle = runFio(files, true, 0);
+      const alone = runFio(files, false, B_OUTSTANDING);
+      if (idle !== null && alone !== null) {
+        s['fio.a_p99_idle_ms'] = idle.readP99Ms;
+        s['fio.disk_write_mbps'] = alone.writeMBps;
+        for (const k of FIO_DEPTHS) {
+          const mixed = runFio(files, true, k);
+          if (mixed === null) break;
+          s[`fio.k${k}.a_p99_ms`] = mixed.readP99Ms;
+          s[`fio.k${k}.a_p99_ratio`] = mixed.readP99Ms / idle.readP99Ms;
+          s[`fio.k${k}.b_write_fraction`] = mixed.writeMBps / alone.writeMBps;
+          process.stderr.write(
+            `io-queue bench: run ${run + 1} fio k=${k}: A p50 ${mixed.readP50Ms.toFixed(3)} p99 ${mixed.readP99Ms.toFixed(3)} ms (idle p99 ${idle.readP99Ms.toFixed(3)}), writes ${mixed.writeMBps.toFixed(0)} of ${alone.writeMBps.toFixed(0)} MB/s\n`,
+          );
+        }
+      }
+      if (fioProblem !== null) process.stderr.write(`io-queue bench: no fio reference: ${fioProblem}\n`);
+    }
     runs.push(s);
     process.stderr.write(`io-queue bench: run ${run + 1} summary ${JSON.stringify(Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v)])))}\n`);
   }
@@ -762,6 +837,12 @@ async function main(): Promise<void> {
     emit('io.isolation.sweep.a_p99_loaded_ms', `sweep.${g}.a_p99_ms`, 'ms', { ...extra, unstalledP99Ms: round(med(`sweep.${g}.a_p99_unstalled_ms`)) });
     emit('io.isolation.sweep.a_p99_ratio', `sweep.${g}.a_p99_ratio`, 'ratio', { ...extra, target: TARGET_A_P99_RATIO });
     emit('io.isolation.sweep.b_write_fraction', `sweep.${g}.b_write_fraction`, 'ratio', { ...extra, target: TARGET_B_FRACTION });
+  }
+  for (const k of FIO_DEPTHS) {
+    if (runs.every((r) => r[`fio.k${k}.a_p99_ratio`] === undefined)) continue;
+    const extra = { writeDepth: k, note: 'fio alone (no JS, no scheduler): A next to k outstanding B writes; ratio to fio\'s idle p99, fraction of fio\'s B alone' };
+    emit('io.isolation.fio.a_p99_ratio', `fio.k${k}.a_p99_ratio`, 'ratio', { ...extra, target: TARGET_A_P99_RATIO });
+    emit('io.isolation.fio.b_write_fraction', `fio.k${k}.b_write_fraction`, 'ratio', { ...extra, target: TARGET_B_FRACTION });
   }
   const split = med('split_ratio');
   const lo = TARGET_SPLIT_RATIO * (1 - TARGET_SPLIT_TOLERANCE);

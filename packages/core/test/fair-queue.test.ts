@@ -51,9 +51,9 @@ function setup(idleCredit = 0): { fq: FairQueue<Entry>; limiter: StepLimiter } {
 function step(fq: FairQueue<Entry>, limiter: StepLimiter, n: number): string[] {
   const out: string[] = [];
   limiter.grant(n);
-  fq.dispatch((entry) => {
+  fq.dispatch((entry, classId) => {
     out.push(entry.tag);
-    fq.complete(entry);
+    fq.complete(entry, classId);
   });
   return out;
 }
@@ -191,7 +191,7 @@ describe('FairQueue capacity', () => {
     expect(fq.inFlight).toBe(3);
     expect(fq.inFlightCost).toBe(9);
     expect(fq.dispatch((e) => out.push(e))).toBe(0);
-    fq.complete(out[0] as Entry);
+    fq.complete(out[0] as Entry, a);
     expect(fq.dispatch((e) => out.push(e))).toBe(1);
     expect(limiter.inFlightCost).toBe(9);
   });
@@ -204,7 +204,7 @@ describe('FairQueue capacity', () => {
     fq.enqueue(a, { tag: 'small', cost: 2 });
     fq.enqueue(a, { tag: 'huge', cost: 50 });
     expect(fq.dispatch((e) => out.push(e))).toBe(1);
-    fq.complete(out[0] as Entry);
+    fq.complete(out[0] as Entry, a);
     expect(fq.dispatch((e) => out.push(e))).toBe(1);
     expect(out.map((e) => e.tag)).toEqual(['small', 'huge']);
     expect(fq.inFlightCost).toBe(50);
@@ -221,7 +221,7 @@ describe('FairQueue capacity', () => {
     fq.enqueue(a, { tag: 'a-big', cost: 8 });
     fq.enqueue(b, { tag: 'b-small', cost: 1 });
     expect(fq.dispatch((e) => out.push(e))).toBe(0); // a is picked, does not fit, b must not jump it
-    fq.complete(out[0] as Entry);
+    fq.complete(out[0] as Entry, b);
     fq.dispatch((e) => out.push(e));
     expect(out.map((e) => e.tag)).toEqual(['b-first', 'a-big', 'b-small']);
   });
@@ -235,6 +235,44 @@ describe('FairQueue capacity', () => {
     expect(limiter.inFlightEntries).toBe(2);
   });
 
+  test('with headroom, one entry of a class with nothing in flight may exceed a full window; a busy class may not', () => {
+    const limiter = new InFlightLimiter({ maxCost: 10, idleClassHeadroom: 3 });
+    const fq = new FairQueue<Entry>({ limiter });
+    const bg = fq.addClass('bg', 100);
+    const fg = fq.addClass('fg', 100);
+    fill(fq, bg, 'bg', 10, 5);
+    const out: Entry[] = [];
+    expect(fq.dispatch((e) => out.push(e))).toBe(2); // the window is full: 10 of 10
+    fq.enqueue(fg, { tag: 'fg-1', cost: 2 });
+    fq.enqueue(fg, { tag: 'fg-2', cost: 1 });
+    // fg has nothing in flight: its first entry goes over the window (12 <= 10 + 3); its
+    // second does not (fg now has one in flight), and bg (busy) stays refused.
+    expect(fq.dispatch((e) => out.push(e))).toBe(1);
+    expect(out.map((e) => e.tag)).toEqual(['bg', 'bg', 'fg-1']);
+    expect(fq.inFlightCost).toBe(12);
+    expect(fq.classStats(fg).inFlight).toBe(1);
+    // A completion of bg frees 5: fg-2 fits the window now (7 + 1 <= 10), then bg does not.
+    fq.complete(out[0] as Entry, bg);
+    expect(fq.dispatch((e) => out.push(e))).toBe(1);
+    expect(out[3]?.tag).toBe('fg-2');
+  });
+
+  test('headroom never admits an idle class entry larger than the headroom allows, nor past maxEntries', () => {
+    const limiter = new InFlightLimiter({ maxCost: 10, maxEntries: 3, idleClassHeadroom: 3 });
+    const fq = new FairQueue<Entry>({ limiter });
+    const bg = fq.addClass('bg', 100);
+    const fg = fq.addClass('fg', 100);
+    fill(fq, bg, 'bg', 2, 5);
+    fq.dispatch(() => undefined); // 10 of 10, 2 entries
+    fq.enqueue(fg, { tag: 'too-big', cost: 4 }); // 14 > 13
+    expect(fq.dispatch(() => undefined)).toBe(0);
+    expect(fq.classStats(fg).inFlight).toBe(0);
+    const small = new InFlightLimiter({ maxCost: 10, maxEntries: 2, idleClassHeadroom: 3 });
+    expect(small.tryAcquire(5, 0) && small.tryAcquire(5, 0)).toBe(true);
+    expect(small.tryAcquire(1, 0)).toBe(false); // the entry count binds whatever the headroom
+    expect(() => new InFlightLimiter({ maxCost: 10, idleClassHeadroom: -1 })).toThrow(/idleClassHeadroom/);
+  });
+
   test('completing with nothing in flight is IO_NOT_IN_FLIGHT', () => {
     const limiter = new InFlightLimiter({ maxCost: 10 });
     const fq = new FairQueue<Entry>({ limiter });
@@ -242,8 +280,8 @@ describe('FairQueue capacity', () => {
     const entry = { tag: 'x', cost: 1 };
     fq.enqueue(a, entry);
     fq.dispatch(() => undefined);
-    fq.complete(entry);
-    expect(hasErrorCode(thrownBy(() => fq.complete(entry)), IoQueueErrorCode.notInFlight)).toBe(true);
+    fq.complete(entry, a);
+    expect(hasErrorCode(thrownBy(() => fq.complete(entry, a)), IoQueueErrorCode.notInFlight)).toBe(true);
     expect(hasErrorCode(thrownBy(() => limiter.release(1)), IoQueueErrorCode.notInFlight)).toBe(true);
   });
 

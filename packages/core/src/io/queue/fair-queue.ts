@@ -53,6 +53,8 @@ export interface FairQueueClassStats {
   activations: number;
   /** `enqueue()` calls refused because the class's queue was full. */
   rejected: number;
+  /** Entries handed out and not yet completed. */
+  inFlight: number;
 }
 
 /** Plain-data snapshot of a fair queue. */
@@ -93,6 +95,8 @@ interface ClassState<E> {
   dispatchedCost: number;
   activations: number;
   rejected: number;
+  /** Entries of this class handed out and not yet completed. */
+  inFlight: number;
 }
 
 /**
@@ -158,6 +162,7 @@ export class FairQueue<E extends FairQueueEntry> {
       dispatchedCost: 0,
       activations: 0,
       rejected: 0,
+      inFlight: 0,
     };
     this.#classes.push(state);
     this.#byName.set(name, state);
@@ -257,7 +262,7 @@ export class FairQueue<E extends FairQueueEntry> {
         const state = this.#pick();
         if (state === null) break;
         const entry = state.queue.peek() as E; // #pick only returns classes with queued entries
-        if (!this.#limiter.tryAcquire(entry.cost)) break;
+        if (!this.#limiter.tryAcquire(entry.cost, state.inFlight)) break;
         this.#take(state, entry);
         count++;
         handler(entry, state.id);
@@ -269,14 +274,16 @@ export class FairQueue<E extends FairQueueEntry> {
   }
 
   /**
-   * Reports a dispatched entry finished (successfully or not) and gives its capacity back
-   * to the limiter. Throws IO_NOT_IN_FLIGHT when nothing is in flight (a double
-   * completion). Does not dispatch: the owner calls `dispatch()` next.
+   * Reports a dispatched entry of class `classId` finished (successfully or not) and gives
+   * its capacity back to the limiter. Throws IO_NOT_IN_FLIGHT when nothing of that class is
+   * in flight (a double completion). Does not dispatch: the owner calls `dispatch()` next.
    */
-  complete(entry: E): void {
-    if (this.#inFlight === 0) {
-      throw new CharybdisError(IoQueueErrorCode.notInFlight, 'FairQueue: complete() with no entry in flight');
+  complete(entry: E, classId: FairQueueClassId): void {
+    const state = this.#state(classId);
+    if (state.inFlight === 0) {
+      throw new CharybdisError(IoQueueErrorCode.notInFlight, `FairQueue: complete() with no entry of class ${state.name} in flight`);
     }
+    state.inFlight--;
     this.#inFlight--;
     this.#inFlightCost = this.#inFlight === 0 ? 0 : Math.max(0, this.#inFlightCost - entry.cost);
     this.#limiter.release(entry.cost);
@@ -307,6 +314,7 @@ export class FairQueue<E extends FairQueueEntry> {
       dispatchedCost: s.dispatchedCost,
       activations: s.activations,
       rejected: s.rejected,
+      inFlight: s.inFlight,
     };
   }
 
@@ -356,6 +364,7 @@ export class FairQueue<E extends FairQueueEntry> {
     state.accumulated += entry.cost / state.shares;
     state.dispatched++;
     state.dispatchedCost += entry.cost;
+    state.inFlight++;
     this.#inFlight++;
     this.#inFlightCost += entry.cost;
     if (this.#virtualTime > FAIR_QUEUE_RENORMALIZE_THRESHOLD) this.#renormalize();

@@ -8,6 +8,11 @@ export interface InFlightLimiterOptions {
   maxCost: number;
   /** Most entries in flight (a positive integer); default unlimited. */
   maxEntries?: number;
+  /**
+   * Cost (>= 0) by which one entry of a class with nothing in flight may exceed `maxCost`;
+   * default 0 (no headroom). See the class comment.
+   */
+  idleClassHeadroom?: number;
 }
 
 /**
@@ -19,11 +24,21 @@ export interface InFlightLimiterOptions {
  * The window is self-clocking: capacity comes back only when entries complete, so if the
  * device slows down, dispatching slows down with it (no rate estimate to go stale).
  *
+ * **Headroom for idle classes.** An entry whose class has nothing in flight may also start
+ * when the window is full, if its cost fits within `maxCost + idleClassHeadroom` (and the
+ * entry count allows it). A busy background class keeps the window full; without the
+ * headroom a query read arriving then waits in its queue for one of the background
+ * entries to complete and only then enters the device, behind the rest of the window:
+ * it pays a completion and the window. With it, the read enters at once and pays the
+ * window only. Each class holds at most one such entry, so the device holds at most
+ * `maxCost` plus one headroom per class.
+ *
  * Thread: owned by one fair queue, on one shard's thread.
  */
 export class InFlightLimiter implements CapacityLimiter {
   readonly maxCost: number;
   readonly maxEntries: number;
+  readonly idleClassHeadroom: number;
   #inFlightCost = 0;
   #inFlightEntries = 0;
 
@@ -39,8 +54,16 @@ export class InFlightLimiter implements CapacityLimiter {
         `InFlightLimiter: maxEntries must be a positive integer, got ${String(maxEntries)}`,
       );
     }
+    const idleClassHeadroom = options.idleClassHeadroom ?? 0;
+    if (typeof idleClassHeadroom !== 'number' || !Number.isFinite(idleClassHeadroom) || idleClassHeadroom < 0) {
+      throw new CharybdisError(
+        IoQueueErrorCode.invalidOption,
+        `InFlightLimiter: idleClassHeadroom must be a number >= 0, got ${String(idleClassHeadroom)}`,
+      );
+    }
     this.maxCost = maxCost;
     this.maxEntries = maxEntries;
+    this.idleClassHeadroom = idleClassHeadroom;
   }
 
   /** Total cost of the entries in flight. */
@@ -53,9 +76,11 @@ export class InFlightLimiter implements CapacityLimiter {
     return this.#inFlightEntries;
   }
 
-  tryAcquire(cost: number): boolean {
+  tryAcquire(cost: number, classInFlight: number): boolean {
     if (this.#inFlightEntries > 0) {
-      if (this.#inFlightEntries >= this.maxEntries || this.#inFlightCost + cost > this.maxCost) return false;
+      if (this.#inFlightEntries >= this.maxEntries) return false;
+      const limit = classInFlight === 0 ? this.maxCost + this.idleClassHeadroom : this.maxCost;
+      if (this.#inFlightCost + cost > limit) return false;
     }
     this.#inFlightEntries++;
     this.#inFlightCost += cost;

@@ -10,6 +10,7 @@ export {
   DEFAULT_IO_CLASSES,
   DEFAULT_IO_MAX_QUEUE_LENGTH,
   DEFAULT_IO_MAX_IN_FLIGHT_REQUESTS,
+  DEFAULT_IO_IDLE_CLASS_HEADROOM_FRACTION,
 } from './io-queue-options';
 export type { IoQueueOptions, IoQueueClock, IoClassDefinition, IoClassNameValue, ScheduleDispatch } from './io-queue-options';
 export { IoCostModel, DEFAULT_IO_LATENCY_GOAL_MS, IO_REQUEST_ALIGNMENT_BYTES, IO_MAX_REQUEST_SIZE_BYTES } from './io-cost-model';

@@ -62,6 +62,14 @@ export const DEFAULT_IO_MAX_QUEUE_LENGTH = 10_000;
  */
 export const DEFAULT_IO_MAX_IN_FLIGHT_REQUESTS = 256;
 
+/**
+ * Default headroom of an idle class, as a fraction of the window: one request of a class
+ * with nothing in flight may exceed a full window by this much, or by the cost of one
+ * 4 KiB read if that is more (README.md, "Headroom for idle classes"). With the default
+ * 1 ms window, five classes could add at most 1.25 ms to the device.
+ */
+export const DEFAULT_IO_IDLE_CLASS_HEADROOM_FRACTION = 0.25;
+
 /** Options of {@link IoQueue}. */
 export interface IoQueueOptions {
   /** The device model (`diskForDirectory(...)`); default {@link DEFAULT_IO_DISK}. */
@@ -79,6 +87,12 @@ export interface IoQueueOptions {
    * default one latency goal (`latencyGoalMs × 1000`).
    */
   idleCreditUs?: number;
+  /**
+   * Device time by which one request of a class with nothing in flight may exceed a full
+   * window, µs; default {@link DEFAULT_IO_IDLE_CLASS_HEADROOM_FRACTION} of the window, and
+   * at least the cost of a 4 KiB read; 0 turns it off.
+   */
+  idleClassHeadroomUs?: number;
   /** Per-class metrics are registered here when given (label `mountpoint` = `name`). */
   metrics?: MetricsRegistry;
   /** Label of this queue in metrics; default the disk's mountpoints joined with `:`. */

@@ -8,7 +8,12 @@ import type { IoQueueRequestKind, IoQueueRequest } from './io-cost-model';
 import { IoCostModel, requestProblem } from './io-cost-model';
 import { DEFAULT_IO_DISK } from './io-properties';
 import type { IoClassDefinition, IoQueueClock, IoQueueOptions, ScheduleDispatch } from './io-queue-options';
-import { DEFAULT_IO_CLASSES, DEFAULT_IO_MAX_IN_FLIGHT_REQUESTS, DEFAULT_IO_MAX_QUEUE_LENGTH } from './io-queue-options';
+import {
+  DEFAULT_IO_CLASSES,
+  DEFAULT_IO_IDLE_CLASS_HEADROOM_FRACTION,
+  DEFAULT_IO_MAX_IN_FLIGHT_REQUESTS,
+  DEFAULT_IO_MAX_QUEUE_LENGTH,
+} from './io-queue-options';
 import { IoQueueErrorCode } from './io-queue-errors';
 import { IoQueueMetrics } from './io-queue-metrics';
 
@@ -23,6 +28,8 @@ export interface IoQueueStats {
   /** The in-flight window: total modelled device time, µs, and number of requests. */
   maxInFlightCostUs: number;
   maxInFlightRequests: number;
+  /** How far one request of a class with nothing in flight may exceed a full window, µs. */
+  idleClassHeadroomUs: number;
   /** What is in the device now. */
   inFlightRequests: number;
   inFlightCostUs: number;
@@ -80,6 +87,7 @@ export class IoQueue {
   readonly bypass: boolean;
   readonly name: string;
   readonly maxInFlightRequests: number;
+  readonly idleClassHeadroomUs: number;
   readonly #fq: FairQueue<IoEntry>;
   readonly #classes = new Map<string, IoClassState>();
   readonly #classList: IoClassState[] = [];
@@ -100,8 +108,18 @@ export class IoQueue {
     this.name = options.name ?? disk.mountpoints.join(':');
     this.maxInFlightRequests = options.maxInFlightRequests ?? DEFAULT_IO_MAX_IN_FLIGHT_REQUESTS;
     const idleCreditUs = options.idleCreditUs ?? this.model.maxInFlightCostUs;
+    this.idleClassHeadroomUs =
+      options.idleClassHeadroomUs ??
+      Math.max(
+        this.model.maxInFlightCostUs * DEFAULT_IO_IDLE_CLASS_HEADROOM_FRACTION,
+        this.model.costUs({ kind: 'read', sizeBytes: 4096 }),
+      );
     this.#fq = new FairQueue<IoEntry>({
-      limiter: new InFlightLimiter({ maxCost: this.model.maxInFlightCostUs, maxEntries: this.maxInFlightRequests }),
+      limiter: new InFlightLimiter({
+        maxCost: this.model.maxInFlightCostUs,
+        maxEntries: this.maxInFlightRequests,
+        idleClassHeadroom: this.idleClassHeadroomUs,
+      }),
       maxQueueLength: options.maxQueueLength ?? DEFAULT_IO_MAX_QUEUE_LENGTH,
       idleCredit: idleCreditUs,
     });
@@ -227,6 +245,7 @@ export class IoQueue {
       bypass: this.bypass,
       latencyGoalMs: this.model.latencyGoalMs,
       maxInFlightCostUs: this.model.maxInFlightCostUs,
+      idleClassHeadroomUs: this.idleClassHeadroomUs,
       maxInFlightRequests: this.maxInFlightRequests,
       inFlightRequests: this.#inFlightRequests,
       inFlightCostUs: this.#inFlightCostUs,
@@ -294,7 +313,7 @@ export class IoQueue {
 
   /** The request left the device: give its capacity back, settle the caller, dispatch more. */
   #finish(entry: IoEntry, failed: boolean, outcome: unknown): void {
-    if (!this.bypass) this.#fq.complete(entry);
+    if (!this.bypass) this.#fq.complete(entry, entry.cls.fqClass);
     this.#inFlightRequests--;
     this.#inFlightCostUs = this.#inFlightRequests === 0 ? 0 : Math.max(0, this.#inFlightCostUs - entry.cost);
     entry.cls.onComplete(this.#clock.now() - entry.submittedAtMs, failed);
