@@ -6,6 +6,7 @@
 
 const EXECUTE_LINE = /^cql_requests_total\{(?=[^}]*opcode="execute")(?=[^}]*shard="(\d+)")[^}]*\}\s+([0-9.e+]+)$/;
 const LATENCY_BUCKET_LINE = /^cql_request_latency_us_bucket\{(?=[^}]*le="([^"]+)")[^}]*\}\s+([0-9.e+]+)$/;
+const LOOP_DELAY_LINE = /^reactor_loop_delay_(p99|max)_ms\{[^}]*\}\s+([0-9.e+-]+)$/;
 
 /** One reading of the node's counters. */
 export interface NodeCounters {
@@ -13,6 +14,12 @@ export interface NodeCounters {
   executes: number[];
   /** Cumulative request-latency buckets summed over the shards: upper bound (µs, Infinity last) → count. */
   latencyBuckets: Map<number, number>;
+  /**
+   * The shards' event-loop delay since the previous reading of the endpoint (the worst
+   * shard's p99 and max, ms): how long a request that arrived waited before it was read.
+   */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 /** Reads the counters the benchmark needs. */
@@ -21,7 +28,15 @@ export async function readNodeCounters(metricsUrl: string, shardCount: number): 
   if (!res.ok) throw new Error(`GET ${metricsUrl}/metrics: HTTP ${res.status}`);
   const executes = new Array<number>(shardCount).fill(0);
   const latencyBuckets = new Map<number, number>();
+  let loopDelayP99Ms = 0;
+  let loopDelayMaxMs = 0;
   for (const line of (await res.text()).split('\n')) {
+    const d = LOOP_DELAY_LINE.exec(line);
+    if (d !== null) {
+      if (d[1] === 'p99') loopDelayP99Ms = Math.max(loopDelayP99Ms, Number(d[2]));
+      else loopDelayMaxMs = Math.max(loopDelayMaxMs, Number(d[2]));
+      continue;
+    }
     const e = EXECUTE_LINE.exec(line);
     if (e !== null) {
       const shard = Number(e[1]);
@@ -34,7 +49,7 @@ export async function readNodeCounters(metricsUrl: string, shardCount: number): 
       latencyBuckets.set(le, (latencyBuckets.get(le) ?? 0) + Number(b[2]));
     }
   }
-  return { executes, latencyBuckets };
+  return { executes, latencyBuckets, loopDelayP99Ms, loopDelayMaxMs };
 }
 
 /** Each shard's share of the requests between two readings (0..1, rounded to 0.01). */

@@ -15,7 +15,10 @@
 //       start (no coordinated omission), plus the service time from its actual start, and
 //       the node's own latency (decode to response, from its cql_request_latency_us
 //       histogram: nodeP50AtMostMs/nodeP99AtMostMs are bucket bounds, within 2x above) — what
-//       the node adds, apart from the client, the kernel and CPU contention on the machine.
+//       the node adds, apart from the client, the kernel and CPU contention on the machine;
+//       and the node's event-loop delay (nodeLoopDelayP99Ms/MaxMs, worst shard, from its
+//       reactor_loop_delay_* gauges): how long an arriving request waited before it was read,
+//       which the request histogram does not see. The driver's own loop delay is beside it.
 // Targets (DESIGN.md §5a, the CQL issue): <= 50 µs of node CPU per write and per read;
 // p99 <= 5 ms at half the saturated rate. The driver and the node share the machine's
 // cores, so saturated figures are pessimistic where cores are few.
@@ -89,6 +92,9 @@ interface MeasuredPhase {
   /** The node's own p50/p99 (decode to response, its histogram's bucket bound), ms. */
   nodeP50Ms: number | null;
   nodeP99Ms: number | null;
+  /** The node's event-loop delay over the measured run (worst shard), ms. */
+  nodeLoopDelayP99Ms: number;
+  nodeLoopDelayMaxMs: number;
 }
 
 /** What the benchmark started, so every path out can stop it. */
@@ -147,7 +153,7 @@ function stressArgs(contactPoint: string, p: PhaseArgs): string[] {
 
 async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, contactPoint: string, p: PhaseArgs): Promise<MeasuredPhase> {
   const node = r.node!;
-  let counts0: NodeCounters = { executes: [], latencyBuckets: new Map() };
+  let counts0: NodeCounters = { executes: [], latencyBuckets: new Map(), loopDelayP99Ms: NaN, loopDelayMaxMs: NaN };
   let counts1: NodeCounters = counts0;
   let cpu0 = 0;
   let cpuUs = 0;
@@ -179,6 +185,9 @@ async function measure(r: Resources, ticksPerSec: number, metricsUrl: string, co
     shardShares: sharesBetween(counts0.executes, counts1.executes),
     nodeP50Ms: nodeLatencyQuantileMs(counts0, counts1, 0.5),
     nodeP99Ms: nodeLatencyQuantileMs(counts0, counts1, 0.99),
+    // The reading at the start reset the node's loop-delay window: this one covers the run.
+    nodeLoopDelayP99Ms: counts1.loopDelayP99Ms,
+    nodeLoopDelayMaxMs: counts1.loopDelayMaxMs,
   };
 }
 
@@ -224,6 +233,8 @@ function reportFixedRate(op: Operation, p: MeasuredPhase): void {
     maxMs: r.latencyMs.max,
     serviceP99Ms: fixed.serviceLatencyMs.p99,
     nodeP99AtMostMs: p.nodeP99Ms,
+    nodeLoopDelayP99Ms: p.nodeLoopDelayP99Ms,
+    nodeLoopDelayMaxMs: p.nodeLoopDelayMaxMs,
     meanStartLagMs: fixed.startLagMs.mean,
     ...driverLoop(r),
     note: 'from the intended start (open loop); includes the ~1 ms timer granularity (meanStartLagMs)',

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Counter, MetricsRegistry } from '../metrics';
 import type { CpuScheduler } from '../scheduler';
@@ -45,8 +45,18 @@ export function registerReactorMetrics(registry: MetricsRegistry, scheduler: Cpu
     timeouts: registry.counter({ name: 'smp_timeouts_total', help: 'Requests to the peer shard that timed out', labelNames: p }),
     inFlight: registry.gauge({ name: 'smp_requests_in_flight', help: 'Requests to the peer awaiting an answer', labelNames: p }),
     utilization: registry.gauge({ name: 'reactor_utilization', help: 'Event-loop utilization since the previous scrape, 0..1' }),
+    delayP99: registry.gauge({
+      name: 'reactor_loop_delay_p99_ms',
+      help: 'p99 of the event-loop delay since the previous scrape, ms (a timer every 10 ms, how late it ran)',
+    }),
+    delayMax: registry.gauge({ name: 'reactor_loop_delay_max_ms', help: 'Longest event-loop delay since the previous scrape, ms' }),
   };
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
+  // How late the loop runs a timer: what a request that arrives now waits before this
+  // shard even reads it (GC pauses, long tasks, the thread not scheduled), which the CQL
+  // request latency (decode to response) cannot see. One libuv timer per shard.
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  loopDelay.enable();
 
   return () => {
     for (const s of scheduler.stats().groups) {
@@ -73,5 +83,14 @@ export function registerReactorMetrics(registry: MetricsRegistry, scheduler: Cpu
     const elu = performance.eventLoopUtilization(lastElu);
     lastElu = performance.eventLoopUtilization();
     m.utilization.set(elu.utilization);
+    // The histogram holds whole intervals between the probe's runs, in ns: the delay is
+    // what exceeds the period. An interval without a sample (count 0) reports 0.
+    const lateMs = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+    m.delayP99.set(loopDelay.count === 0 ? 0 : lateMs(loopDelay.percentile(99)));
+    m.delayMax.set(loopDelay.count === 0 ? 0 : lateMs(loopDelay.max));
+    loopDelay.reset();
   };
 }
+
+/** Period of the event-loop delay probe, ms (Node's default; each is a timer callback). */
+const LOOP_DELAY_RESOLUTION_MS = 10;
