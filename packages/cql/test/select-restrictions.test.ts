@@ -181,4 +181,13 @@ describe('SELECT restrictions', () => {
     expect(s.partitionKeyBindIndexes).toEqual([1, 0]);
     expect(s.resultColumns!.map((c) => [c.keyspace, c.table, c.name])).toEqual([['ks', 'ck', 'v']]);
   });
+
+  test('named markers give partition key indexes too (drivers route by them); a marker inside a function does not', () => {
+    const indexes = (cql: string): readonly number[] => {
+      const p = parseCqlStatement(cql);
+      return prepareSelect(p.statement as never, { schema: d.schema, keyspace: 'ks' }, p.boundMarkers).partitionKeyBindIndexes;
+    };
+    expect(indexes('SELECT v FROM ck WHERE c = :x AND b = :y AND a = :z')).toEqual([2, 1]);
+    expect(indexes("SELECT v FROM ck WHERE a = :z AND b = blobAsText(textAsBlob(:y))")).toEqual([]);
+  });
 });

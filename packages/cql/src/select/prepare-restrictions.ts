@@ -3,6 +3,7 @@ import type { CqlType } from '@charybdis/schema';
 import type { Term } from '../parser/ast-common';
 import type { CompareOperator, InValues, Relation } from '../parser/ast-dml';
 import type { TermScope } from '../terms';
+import { MarkerTerm } from '../terms/prepare-term';
 import type { PreparedTerm, TermReceiver } from '../terms/term-types';
 import { invalidRequest, REQUIRES_ALLOW_FILTERING_MESSAGE } from './select-errors';
 import type { SelectTermPreparer } from './select-term-preparer';
@@ -368,16 +369,18 @@ export function prepareRestrictions(ctx: RestrictionContext, where: readonly Rel
     filters,
     filtersRegularColumns,
     hasClusteringRestrictions: clustering.kind !== 'none' || filters.some((f) => f.kind !== 'tuple' && f.column.kind === 'clustering'),
-    partitionKeyBindIndexes: partitionKeyBindIndexes(ctx.table, partition),
+    partitionKeyBindIndexes: partitionKeyBindIndexes(partition),
   };
 }
 
-function partitionKeyBindIndexes(table: SelectTable, partition: PartitionRestriction): number[] {
+function partitionKeyBindIndexes(partition: PartitionRestriction): number[] {
   if (partition.kind !== 'keys') return [];
   const out: number[] = [];
   for (let i = 0; i < partition.columns.length; i++) {
     const s = partition.columns[i]!;
-    if (s.kind !== 'eq' || s.term.markers.length !== 1 || s.term.markers[0]!.receiver.name !== table.partitionKey[i]!.name) return [];
+    // Only a bare marker (`p = ?` or `p = :name`) is the routing key's component as bound;
+    // a marker inside a function call or cast is not.
+    if (s.kind !== 'eq' || !(s.term instanceof MarkerTerm)) return [];
     out.push(s.term.markers[0]!.index);
   }
   return out;
