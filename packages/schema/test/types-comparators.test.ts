@@ -191,6 +191,22 @@ describe('comparators agree with the natural order of values', () => {
     expect(codec.compare(Buffer.from([2]), Buffer.from([1]))).toBe(0);
     expect(codec.compare(Buffer.from([0]), Buffer.from([0x80]))).toBe(-1);
   });
+
+  test('UDT: a value written before ALTER TYPE ADD equals the same value with the new field null or empty', () => {
+    // {foo: 'foo'} written with one field, then the same with a second field null (-1) or empty.
+    const field = (bytes: number[] | null): number[] => (bytes === null ? [0xff, 0xff, 0xff, 0xff] : [0, 0, 0, bytes.length, ...bytes]);
+    const foo = [0x66, 0x6f, 0x6f];
+    const oneField = Buffer.from(field(foo));
+    const nullSecond = Buffer.from([...field(foo), ...field(null)]);
+    const emptySecond = Buffer.from([...field(foo), ...field([])]);
+    const valueSecond = Buffer.from([...field(foo), ...field([0x62])]);
+    const codec = codecFor(udtType('ks', 'u', [{ name: 'foo', type: n('text') }, { name: 'bar', type: n('text') }]));
+    expect(codec.compare(oneField, nullSecond)).toBe(0);
+    expect(codec.compare(nullSecond, oneField)).toBe(0);
+    expect(codec.compare(oneField, emptySecond)).toBe(0);
+    expect(codec.compare(oneField, valueSecond)).toBe(-1);
+    expect(codec.compare(valueSecond, oneField)).toBe(1);
+  });
 });
 
 describe('uuid and timeuuid order (UUIDType, TimeUUIDType)', () => {

@@ -73,8 +73,11 @@ function compareComponents(typeName: string, components: readonly ValueCodec[], 
     const c = components[i]!.compare(x, y);
     if (c !== 0) return c;
   }
-  for (let i = n; i < xs.length; i++) if (xs[i]!.length > 0) return 1;
-  for (let i = n; i < ys.length; i++) if (ys[i]!.length > 0) return -1;
+  // Trailing components only one side has count only when they hold a value: a null or
+  // empty one is what a value written before ALTER TYPE … ADD lacks (Cassandra's TupleType
+  // skips trailing sizes <= 0 the same way).
+  for (let i = n; i < xs.length; i++) if ((xs[i]?.length ?? 0) > 0) return 1;
+  for (let i = n; i < ys.length; i++) if ((ys[i]?.length ?? 0) > 0) return -1;
   return 0;
 }
 
