@@ -39,6 +39,21 @@ describe('keyspace and table DDL', () => {
     ['CREATE KEYSPACE ks', { kind: 'createKeyspace', keyspace: 'ks', ifNotExists: false, properties: [] }],
     ['DROP KEYSPACE IF EXISTS ks', { kind: 'drop', target: 'keyspace', name: name('ks'), ifExists: true }],
     ['DROP SCHEMA ks', { kind: 'drop', target: 'keyspace', name: name('ks'), ifExists: false }],
+    // Cassandra's grammar makes each definition after a comma optional: empty ones are skipped
+    [
+      'CREATE TABLE ks.t (k int, , PRIMARY KEY (k),, v int,)',
+      {
+        kind: 'createTable',
+        table: name('t', 'ks'),
+        ifNotExists: false,
+        columns: [
+          { name: 'k', type: native('int'), isStatic: false },
+          { name: 'v', type: native('int'), isStatic: false },
+        ],
+        primaryKeys: [{ partitionKey: ['k'], clustering: [] }],
+        options: noOptions,
+      },
+    ],
     [
       'CREATE TABLE ks.t (k int PRIMARY KEY, v text, s set<int> STATIC,)',
       {

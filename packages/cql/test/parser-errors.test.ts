@@ -36,6 +36,7 @@ describe('syntax errors', () => {
     ],
     // a table needs at least one definition (a trailing comma is fine, an empty list is not)
     ['CREATE TABLE t ()', "line 1:16 no viable alternative at input ')'"],
+    ['CREATE TABLE t (, a int PRIMARY KEY)', "line 1:16 no viable alternative at input ','"],
     ['SELECT * FROM t; SELECT', "line 1:17 mismatched input 'SELECT' expecting EOF"],
     ['SELECT * FROM t garbage', "line 1:16 mismatched input 'garbage' expecting EOF"],
     ['SELECT * FROM t;;', "line 1:16 mismatched input ';' expecting EOF"],

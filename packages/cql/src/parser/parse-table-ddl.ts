@@ -26,8 +26,10 @@ export function parseCreateTable(c: TokenCursor): CreateTableStatement {
   c.expectPunct('(');
   let first = true;
   do {
-    // Cassandra accepts a trailing comma, but not an empty list: `()` is a syntax error.
+    // Cassandra's grammar makes every definition after a comma optional: a trailing comma
+    // and empty ones (`(a int, , b int)`) are accepted; an empty list `()` is a syntax error.
     if (!first && c.atPunct(')')) break;
+    if (!first && c.atPunct(',')) continue;
     first = false;
     if (c.acceptWord('primary')) {
       c.expectWord('key');
