@@ -87,6 +87,21 @@ describe('INSERT', () => {
     expect(only(h.lastUpdates()).rows[0]!.columns.map((c) => c.column)).toEqual(['v']);
     await expect(h.run(`INSERT INTO kv JSON '{"k": 2, "zz": 7}'`)).rejects.toThrow('JSON values map contains unrecognized column: zz');
   });
+
+  it('fromJson() converts a JSON text to the value of what it is assigned to; null stays null; bad JSON is refused', async () => {
+    const h = new ModsHarness();
+    await h.run(`INSERT INTO coll (k, l, tp) VALUES (fromJson('1'), system.fromjson('[1, 2]'), fromJson(?))`, [text('[5, "z"]')]);
+    const u = only(h.lastUpdates());
+    const col = (name: string) => u.rows[0]!.columns.find((c) => c.column === name);
+    expect(Buffer.from(u.partitionKey)).toEqual(int(1));
+    expect(col('l')).toMatchObject({ kind: 'complex', cells: [{ cell: { value: int(1) } }, { cell: { value: int(2) } }] });
+    expect(col('tp')).toMatchObject({ cell: { value: codecFor(h.table('coll').columns.find((c) => c.name === 'tp')!.type).serialize([5, 'z']) } });
+    await h.run(`UPDATE kv SET v = fromJson(null) WHERE k = 1`);
+    expect(only(h.lastUpdates()).rows[0]!.columns[0]).toMatchObject({ column: 'v', cell: { kind: 'tombstone' } });
+    await expect(h.run(`UPDATE kv SET v = fromJson('"seven"') WHERE k = 1`)).rejects.toThrow(/.+/);
+    await expect(h.run(`UPDATE kv SET v = fromJson('{') WHERE k = 1`)).rejects.toThrow(/JSON/);
+    await expect(h.run(`UPDATE kv SET v = fromJson('1', '2') WHERE k = 1`)).rejects.toThrow('fromJson() accepts only one argument');
+  });
 });
 
 describe('UPDATE', () => {

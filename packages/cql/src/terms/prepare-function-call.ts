@@ -1,10 +1,11 @@
-import { cqlTypeToString } from '@charybdis/schema';
+import { cqlTypeToString, nativeType } from '@charybdis/schema';
 import type { FunctionCallTerm, Term } from '../parser/ast-common';
 import type { WireValue } from '../protocol/frame-reader';
 import type { PreparedTerm, TermReceiver, TermValue } from './term-types';
 import type { TermScope } from './term-scope';
 import { scalarFunctionOverloads } from './scalar-functions';
 import type { ScalarFunction } from './scalar-functions';
+import { jsonValueBytes, parseJson } from '../modification/json-values';
 import { invalidRequest } from './term-errors';
 import { termMayAssign, valueCompatible } from './term-type-rules';
 
@@ -38,6 +39,34 @@ class FoldedTerm implements PreparedTerm {
   }
 }
 
+/**
+ * `fromJson(text)`: the JSON document converted to the receiver's type, as INSERT JSON
+ * converts a column's value (Cassandra's FromJsonFct, one per receiver type). A null
+ * argument gives null; JSON null gives null.
+ */
+class FromJsonTerm implements PreparedTerm {
+  readonly markers: PreparedTerm['markers'];
+  readonly constant: boolean;
+  constructor(readonly receiver: TermReceiver, private readonly arg: PreparedTerm) {
+    this.markers = arg.markers;
+    this.constant = arg.constant;
+  }
+  bind(values: readonly WireValue[], nowMs: number): TermValue {
+    const v = this.arg.bind(values, nowMs);
+    if (v === 'unset') throw invalidRequest('Invalid unset value for argument in call to function fromjson');
+    if (v === null) return null;
+    const text = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
+    return jsonValueBytes(parseJson(text), this.receiver);
+  }
+}
+
+function prepareFromJson(call: FunctionCallTerm, receiver: TermReceiver, scope: TermScope, prepareTerm: PrepareTerm): PreparedTerm {
+  if (call.args.length !== 1) throw invalidRequest(`fromJson() accepts only one argument (${call.args.length} given)`);
+  const arg = prepareTerm(call.args[0]!, { keyspace: receiver.keyspace, table: receiver.table, name: 'arg0(system.fromjson)', type: nativeType('text') }, scope);
+  const term = new FromJsonTerm(receiver, arg);
+  return term.constant ? new FoldedTerm(receiver, term.bind([], 0)) : term;
+}
+
 function signature(f: ScalarFunction): string {
   return `system.${f.name} : (${f.argTypes.map((t) => cqlTypeToString(t)).join(', ')}) -> ${cqlTypeToString(f.returnType)}`;
 }
@@ -60,6 +89,9 @@ function resolve(call: FunctionCallTerm, scope: TermScope): ScalarFunction {
 
 /** Prepares a function call assigned to `receiver`; its result type must fit the receiver. */
 export function prepareFunctionCall(call: FunctionCallTerm, receiver: TermReceiver, scope: TermScope, prepareTerm: PrepareTerm): PreparedTerm {
+  if (call.name.name === 'fromjson' && (call.name.keyspace === undefined || call.name.keyspace === 'system')) {
+    return prepareFromJson(call, receiver, scope, prepareTerm);
+  }
   const fn = resolve(call, scope);
   if (!valueCompatible(receiver.type, fn.returnType)) {
     throw invalidRequest(
