@@ -51,6 +51,15 @@ describe('schema statements through the schema service (3 shards)', () => {
     expect(loaded.definition('ks')).toEqual(node.services[2]!.schema.definition('ks'));
   });
 
+  it('CLUSTERING ORDER BY may order a prefix of the clustering columns; the rest are ASC', async () => {
+    await node.ddl(KS);
+    await node.ddl('CREATE TABLE ks.p (k int, c int, d int, PRIMARY KEY (k, c, d)) WITH CLUSTERING ORDER BY (c DESC)');
+    expect(node.services[0]!.schema.table('ks', 'p')!.clustering.map((c) => [c.name, c.order])).toEqual([
+      ['c', 'DESC'],
+      ['d', 'ASC'],
+    ]);
+  });
+
   it('DROP TABLE / TYPE / KEYSPACE are announced and persisted as deletions', async () => {
     await node.ddl(KS);
     await node.ddl('CREATE TYPE ks.ty (a int)');
@@ -105,7 +114,8 @@ describe('schema statements through the schema service (3 shards)', () => {
     ['CREATE TABLE ks.t2 (k int, v int, PRIMARY KEY (k), PRIMARY KEY (v))', 'CQL_INVALID', 'Multiple PRIMARY KEYs specified (exactly one required)'],
     ['CREATE TABLE ks.t2 (k int, c int, v int, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (v ASC)', 'CQL_INVALID', 'Only clustering key columns can be defined in CLUSTERING ORDER directive: [v]'],
     ['CREATE TABLE ks.t2 (k int, c int, d int, PRIMARY KEY (k, c, d)) WITH CLUSTERING ORDER BY (d ASC, c ASC)', 'CQL_INVALID', 'The order of columns in the CLUSTERING ORDER directive must match that of the clustering columns (c must appear before d)'],
-    ['CREATE TABLE ks.t2 (k int, c int, d int, PRIMARY KEY (k, c, d)) WITH CLUSTERING ORDER BY (c ASC)', 'CQL_INVALID', 'Missing CLUSTERING ORDER for column d'],
+    // a prefix of the clustering columns may be ordered (the rest are ASC), but not a gap
+    ['CREATE TABLE ks.t2 (k int, c int, d int, PRIMARY KEY (k, c, d)) WITH CLUSTERING ORDER BY (d ASC)', 'CQL_INVALID', 'Missing CLUSTERING ORDER for column c'],
     ['CREATE TABLE ks.t2 (k int PRIMARY KEY, v int) WITH COMPACT STORAGE', 'CQL_NOT_SUPPORTED', 'COMPACT STORAGE tables are not supported (as in Cassandra 4.0)'],
     ['CREATE TABLE ks.t2 (k int PRIMARY KEY) WITH foo = 1', 'SCHEMA_UNKNOWN_OPTION', "Unknown property 'foo'"],
     ['CREATE TABLE ks.t2 (k int PRIMARY KEY) WITH comment = \'a\' AND comment = \'b\'', 'CQL_SYNTAX', "Multiple definition for property 'comment'"],

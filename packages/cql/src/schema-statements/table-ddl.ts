@@ -12,13 +12,17 @@ function catalogColumns(columns: readonly ColumnDefinition[], ks: KeyspaceMetada
   return columns.map((c) => ({ name: c.name, type: resolveDdlType(c.type, ks), static: c.isStatic }));
 }
 
-/** CLUSTERING ORDER BY must name the clustering columns, in their order (Cassandra 4's checks and messages). */
+/**
+ * CLUSTERING ORDER BY must name clustering columns in their order, and may stop early: the
+ * columns after the last one named are ASC (Cassandra 4's checks and messages).
+ */
 function clusteringWithOrder(clustering: readonly string[], ordering: readonly Ordering[]): { name: string; order: 'ASC' | 'DESC' }[] {
   if (ordering.length > 0) {
     const extra = ordering.filter((o) => !clustering.includes(o.column)).map((o) => o.column);
     if (extra.length > 0) throw invalidRequest(`Only clustering key columns can be defined in CLUSTERING ORDER directive: [${extra.join(', ')}]`);
     const given = new Set(ordering.map((o) => o.column));
     clustering.forEach((name, i) => {
+      if (i >= ordering.length) return;
       const at = ordering[i];
       if (at !== undefined && at.column === name) return;
       if (given.has(name) && at !== undefined) {
