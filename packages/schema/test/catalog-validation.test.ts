@@ -151,6 +151,7 @@ describe('createTableMetadata: validation table (Cassandra 4 rules and messages)
     ).map(([compaction, message]): [string, Partial<TableDefinition>, string, string] => [message, { options: { compaction } }, CatalogErrorCodes.INVALID_OPTION, message]),
     ['compression chunk not a power of 2', { options: { compression: { class: 'LZ4Compressor', chunk_length_in_kb: 3 } } }, CatalogErrorCodes.INVALID_OPTION, 'chunk_length_in_kb must be a power of 2'],
     ['compression without class', { options: { compression: { chunk_length_in_kb: 4 } } }, CatalogErrorCodes.INVALID_OPTION, "Missing sub-option 'class' for the 'compression' option."],
+    ['compression disabled with other options', { options: { compression: { enabled: false, chunk_length_in_kb: 4 } } }, CatalogErrorCodes.INVALID_OPTION, "If the 'enabled' option is set to false no other options must be specified"],
     ['bloom filter 0', { options: { bloom_filter_fp_chance: 0 } }, CatalogErrorCodes.INVALID_OPTION, /bloom_filter_fp_chance must be larger than 6.71E-5/],
     ['crc_check_chance 2', { options: { crc_check_chance: 2 } }, CatalogErrorCodes.INVALID_OPTION, /crc_check_chance must be larger than or equal to 0/],
     ['max < min index interval', { options: { max_index_interval: 64 } }, CatalogErrorCodes.INVALID_OPTION, 'max_index_interval must be greater than or equal to min_index_interval (128) (got 64)'],
@@ -249,6 +250,7 @@ describe('table options: defaults and parsing', () => {
     // leveled compaction defaults the bloom filter to 0.1 on CREATE
     expect(o.bloom_filter_fp_chance).toBe(0.1);
     expect(parseTableOptions({ compression: { enabled: false } }).compression).toEqual({ enabled: 'false' });
+    expect(parseTableOptions({ compression: {} }).compression).toEqual({ enabled: 'false' }); // an empty map turns it off, as in Cassandra
     expect(parseTableOptions({ speculative_retry: 'none' }).speculative_retry).toBe('NEVER');
     expect(parseTableOptions({ speculative_retry: '50ms' }).speculative_retry).toBe('50ms');
     // percentile bounds are inclusive, signs allowed

@@ -29,12 +29,17 @@ function checkChunkLength(text: string): string {
 
 /**
  * Validates a `compression` map and returns what system_schema.tables stores:
- * `{enabled: 'false'}` for disabled compression, else `class` as the full Java class name,
+ * `{enabled: 'false'}` for disabled compression (`{}`, or `enabled: false` alone), else `class` as the full Java class name,
  * `chunk_length_in_kb` (default 16) and the other given sub-options.
  */
 export function parseCompression(options: ReadonlyMap<string, string>): Readonly<Record<string, string>> {
+  // An empty map turns compression off, as in Cassandra (CompressionParams.fromMap).
+  if (options.size === 0) return sortedRecord([['enabled', 'false']]);
   const enabled = options.get('enabled');
-  if (enabled !== undefined && !parseBooleanOption("compression sub-option 'enabled'", enabled)) return sortedRecord([['enabled', 'false']]);
+  if (enabled !== undefined && !parseBooleanOption("compression sub-option 'enabled'", enabled)) {
+    if (options.size > 1) throw invalidOption("If the 'enabled' option is set to false no other options must be specified");
+    return sortedRecord([['enabled', 'false']]);
+  }
   const className = options.get('class');
   if (className === undefined) throw invalidOption("Missing sub-option 'class' for the 'compression' option.");
   const shortName = className.startsWith(COMPRESSION_PACKAGE) ? className.slice(COMPRESSION_PACKAGE.length) : className;
