@@ -172,6 +172,31 @@ test('concurrent increments of one counter from connections on every shard add u
   }
 });
 
+test('UDTs: writetime() and ttl() of one field, a value from before ALTER TYPE ADD, fromJson(), a prepared SELECT routed by named markers', async () => {
+  await client.execute('CREATE TYPE ks.pt (a int, b int)');
+  await client.execute('CREATE TABLE ks.udts (p int PRIMARY KEY, x pt, f frozen<pt>)');
+  await client.execute('UPDATE ks.udts USING TIMESTAMP 1000 SET x.a = 1 WHERE p = 1');
+  await client.execute('UPDATE ks.udts USING TIMESTAMP 2000 AND TTL 3600 SET x.b = 2 WHERE p = 1');
+  await client.execute("UPDATE ks.udts USING TIMESTAMP 3000 SET f = fromJson('{\"a\": 5}') WHERE p = 1");
+  const row = (await client.execute('SELECT writetime(x.a), writetime(x.b), ttl(x.a), ttl(x.b), writetime(f.a), f FROM ks.udts WHERE p = 1')).first();
+  const text = (name: string): string => String(row.get(name) as unknown);
+  expect(text('writetime(x.a)')).toBe('1000');
+  expect(text('writetime(x.b)')).toBe('2000');
+  expect(row.get('ttl(x.a)')).toBeNull();
+  expect(row.get('ttl(x.b)')).toBeGreaterThan(3500);
+  expect(text('writetime(f.a)')).toBe('3000'); // a frozen UDT is one cell
+  expect(row.get('f')).toEqual({ a: 5, b: null });
+  await expect(client.execute('SELECT writetime(p.a) FROM ks.udts')).rejects.toThrow(/PRIMARY KEY/);
+  await expect(client.execute('SELECT writetime(x.zz) FROM ks.udts')).rejects.toThrow(/no field zz/);
+  await client.execute('CREATE TABLE ks.udtck (p int, c frozen<pt>, v int, PRIMARY KEY (p, c))');
+  await client.execute('INSERT INTO ks.udtck (p, c, v) VALUES (0, {a: 1}, 0)');
+  await client.execute('ALTER TYPE ks.pt ADD c int');
+  await client.execute('INSERT INTO ks.udtck (p, c, v) VALUES (0, {a: 1}, 1)'); // the same clustering: c is null
+  await client.execute("INSERT INTO ks.udtck (p, c, v) VALUES (0, {a: 1, b: 7}, 2)");
+  const prepared = await client.execute('SELECT v FROM ks.udtck WHERE p = :pk', { pk: 0 }, { prepare: true });
+  expect(prepared.rows.map((r) => r.get('v') as number)).toEqual([1, 2]);
+});
+
 test('errors carry the right codes and messages', async () => {
   await expect(client.execute('SELEKT * FROM ks.wide')).rejects.toMatchObject({ code: types.responseErrorCodes.syntaxError });
   await expect(client.execute('SELECT * FROM ks.nope')).rejects.toMatchObject({ code: types.responseErrorCodes.invalid, message: expect.stringContaining('nope') as string });

@@ -43,9 +43,12 @@ export type Relation =
 /** A selector expression of a SELECT clause. */
 export type SelectorExpr =
   | { readonly kind: 'column'; readonly name: string }
-  /** `writetime(c)`, or `writetime(c[key])` for one element of a non-frozen map or set. */
-  | { readonly kind: 'writetime'; readonly column: string; readonly key?: Term }
-  | { readonly kind: 'ttl'; readonly column: string; readonly key?: Term }
+  /**
+   * `writetime(c)`, `writetime(c[key])` for one element of a non-frozen map or set, or
+   * `writetime(c.field)` for one field of a UDT.
+   */
+  | { readonly kind: 'writetime'; readonly column: string; readonly key?: Term; readonly field?: string }
+  | { readonly kind: 'ttl'; readonly column: string; readonly key?: Term; readonly field?: string }
   /** `count(*)` or `count(1)`: the number of rows. */
   | { readonly kind: 'countRows' }
   | { readonly kind: 'functionCall'; readonly name: FunctionName; readonly args: readonly SelectorExpr[] }

@@ -121,7 +121,7 @@ function parsePrimary(c: TokenCursor): SelectorExpr {
   return { kind: 'term', term: parseTerm(c) };
 }
 
-/** count(*), count(1), writetime(c), ttl(c), CAST(x AS type); undefined for other calls. */
+/** count(*), count(1), writetime(c | c[k] | c.f), ttl(…), CAST(x AS type); undefined for other calls. */
 function parseSpecialCall(c: TokenCursor, word: string): SelectorExpr | undefined {
   if (word === 'count' && (c.atPunct('*', 2) || (c.atKind(TokenKind.Integer, 2) && c.peek(2).text === '1')) && c.atPunct(')', 3)) {
     c.next();
@@ -140,13 +140,16 @@ function parseSpecialCall(c: TokenCursor, word: string): SelectorExpr | undefine
     expr = { kind: 'cast', arg, type: parseType(c) };
   } else {
     const column = c.identifier();
-    let key: Term | undefined;
-    if (c.acceptPunct('[')) {
-      key = parseTerm(c);
-      c.expectPunct(']');
-    }
     const kind = word === 'ttl' ? 'ttl' : 'writetime';
-    expr = key === undefined ? { kind, column } : { kind, column, key };
+    if (c.acceptPunct('[')) {
+      const key = parseTerm(c);
+      c.expectPunct(']');
+      expr = { kind, column, key };
+    } else if (c.acceptPunct('.')) {
+      expr = { kind, column, field: c.identifier() };
+    } else {
+      expr = { kind, column };
+    }
   }
   c.expectPunct(')');
   return expr;

@@ -2,6 +2,7 @@ import { codecFor, cqlTypeToString, nativeType } from '@charybdis/schema';
 import type { CqlType } from '@charybdis/schema';
 import type { ResultElement } from '@charybdis/storage';
 import type { Term } from '../parser/ast-common';
+import { fieldPath } from '../modification/write-params';
 import type { PreparedTerm } from '../terms/term-types';
 import type { RowView } from './row-view';
 import { invalidRequest } from './select-errors';
@@ -155,6 +156,29 @@ export function fieldSelector(receiver: ScalarSelector, field: string): ScalarSe
         return i === at;
       });
       return found;
+    },
+  };
+}
+
+/**
+ * writetime(c.f) / ttl(c.f) of one field of a non-frozen UDT column: the field's own cell
+ * (null when the field has no live cell). `udt` is the column's type.
+ */
+export function fieldMetadataSelector(column: SelectColumn, udt: Extract<CqlType, { kind: 'udt' }>, field: string, which: 'writeTime' | 'ttl'): ScalarSelector {
+  const at = udt.fields.findIndex((f) => f.name === field);
+  if (at < 0) throw invalidRequest(`${column.name} of type ${cqlTypeToString(udt)} has no field ${field}`);
+  const path = fieldPath(at);
+  const i = column.index;
+  return {
+    kind: 'scalar',
+    type: nativeType(which === 'writeTime' ? 'bigint' : 'int'),
+    name: `${which === 'writeTime' ? 'writetime' : 'ttl'}(${column.name}.${field})`,
+    columns: [column],
+    evaluate: (row) => {
+      const e = row.elements[i]?.find((x) => x.path.length === 2 && x.path[0] === path[0] && x.path[1] === path[1]);
+      if (e === undefined) return null;
+      if (which === 'writeTime') return BIGINT.serialize(e.writetimeUs);
+      return e.ttlSeconds === null ? null : INT.serialize(e.ttlSeconds);
     },
   };
 }

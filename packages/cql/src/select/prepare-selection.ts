@@ -1,9 +1,9 @@
-import { cqlTypesEqual, cqlTypeToString, isMultiCellType, parseCqlType } from '@charybdis/schema';
+import { cqlTypesEqual, cqlTypeToString, isMultiCellType, parseCqlType, unreversedType } from '@charybdis/schema';
 import type { CqlType } from '@charybdis/schema';
 import type { Term } from '../parser/ast-common';
 import type { TermScope } from '../terms';
 import type { SelectTermPreparer } from './select-term-preparer';
-import { elementMetadataSelector, elementSelector, fieldSelector, subscriptReceiver, subscriptText } from './element-selectors';
+import { elementMetadataSelector, elementSelector, fieldMetadataSelector, fieldSelector, subscriptReceiver, subscriptText } from './element-selectors';
 import { cqlTypeText } from '../parser/cql-type-text';
 import type { SelectStatement, SelectorExpr } from '../parser/ast-dml';
 import { aggregateFunction, AGGREGATE_NAMES } from '../functions/aggregate-functions';
@@ -49,6 +49,15 @@ function writetimeOrTtl(table: SelectTable, env: SelectorEnv, expr: Extract<Sele
     throw invalidRequest(`Cannot use selection function ${which} on PRIMARY KEY part ${quoteName(column.name)}`);
   }
   const stored = table.metadata.columns.find((c) => c.name === column.name)!.type;
+  if (expr.field !== undefined) {
+    const udt = unreversedType(stored);
+    if (udt.kind !== 'udt') throw invalidRequest(`Invalid field selection: ${column.name} of type ${cqlTypeToString(stored)} is not a user type`);
+    if (isMultiCellType(stored)) return fieldMetadataSelector(column, udt, expr.field, which);
+    // A frozen UDT is one cell: its fields share its write time and TTL (as in Cassandra).
+    if (!udt.fields.some((f) => f.name === expr.field)) throw invalidRequest(`${column.name} of type ${cqlTypeToString(stored)} has no field ${expr.field}`);
+    const whole = which === 'writeTime' ? writetimeSelector(column) : ttlSelector(column);
+    return { ...whole, name: `${which === 'writeTime' ? 'writetime' : 'ttl'}(${column.name}.${expr.field})` };
+  }
   if (expr.key !== undefined) {
     if (!isMultiCellType(stored) || (stored.kind !== 'map' && stored.kind !== 'set')) {
       const what = stored.kind === 'list' && isMultiCellType(stored) ? `list ${quoteName(column.name)}: Element selection is only allowed on non-frozen maps and sets` : `column ${quoteName(column.name)} : it is not a non-frozen map or set`;
