@@ -122,6 +122,20 @@ describe('operations', () => {
     expect(sstableFiles('u')).toEqual([]); // only the table asked for
   });
 
+  test('system.size_estimates gives the flushed partitions of every shard, over the node\'s token ranges', async () => {
+    // ks.t holds the 50 flushed partitions of the test above, spread over both shards.
+    const rows = (await client.execute("SELECT range_start, range_end, partitions_count, mean_partition_size FROM system.size_estimates WHERE keyspace_name = 'ks' AND table_name = 't'")).rows;
+    const local = (await client.execute('SELECT tokens FROM system.local')).first();
+    expect(rows.length).toBe((local.get('tokens') as string[]).length + 1); // the wrapping range is split at the minimum token
+    const total = rows.reduce((n, r) => n + Number(r.get('partitions_count') as unknown), 0);
+    expect(total).toBeGreaterThanOrEqual(45);
+    expect(total).toBeLessThanOrEqual(55);
+    expect(Number(rows[0]!.get('mean_partition_size') as unknown)).toBeGreaterThan(0);
+    // ks.u has nothing flushed
+    const u = (await client.execute("SELECT partitions_count FROM system.size_estimates WHERE keyspace_name = 'ks' AND table_name = 'u'")).rows;
+    expect(u.reduce((n, r) => n + Number(r.get('partitions_count') as unknown), 0)).toBe(0);
+  });
+
   test('keyspace_compaction merges each shard\'s SSTables into one', async () => {
     await write('t', 50, 50);
     await api('POST', '/storage_service/keyspace_flush/ks');

@@ -19,6 +19,7 @@ export { loadSchema } from './schema-service/load-schema';
 export type { SchemaServiceHooks } from './schema-service/schema-service';
 export type { SchemaDiff } from './schema-service/schema-diff';
 export type { LocalNodeInfo } from './system-tables/local-node-info';
+export type { TableSizeEstimate } from './system-tables/size-estimates';
 export { DEFAULT_RELEASE_VERSION } from './system-tables/local-node-info';
 export type { DataAccess } from './execution/execution-types';
 export type { AuthConfig } from './auth/auth-service';

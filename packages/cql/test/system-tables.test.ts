@@ -3,6 +3,7 @@ import type { PartitionUpdate } from '@charybdis/schema';
 import type { PagingState, RangeReadCommand, ResultColumn, ResultRow } from '@charybdis/storage';
 import { SystemTablesDataAccess } from '../src/system-tables/system-tables-data-access';
 import type { LocalNodeInfo } from '../src/system-tables/local-node-info';
+import { apportion, sumSizeEstimates, tokenRanges } from '../src/system-tables/size-estimates';
 import { TestSchemaNode } from './fixtures/processor-node';
 
 const text = codecFor(nativeType('text'));
@@ -144,5 +145,38 @@ describe('SystemTablesDataAccess', () => {
     expect((await data.readRange(t.id, ALL)).partitions.length).toBe(1);
     expect(data.isVirtual(t.id)).toBe(false);
     expect(data.isVirtual(local.id)).toBe(true);
+  });
+});
+
+describe('system.size_estimates ranges and counts', () => {
+  const MIN = -(2n ** 63n);
+  const MAX = 2n ** 63n - 1n;
+
+  test('the node\'s ranges cover the ring once: between tokens, and the wrapping one split at the minimum token', () => {
+    const ranges = tokenRanges(['100', '-5', '100']);
+    expect(ranges).toEqual([
+      [-5n, 100n],
+      [100n, MIN],
+      [MIN, -5n],
+    ]);
+    expect(tokenRanges([String(MIN)])).toEqual([[MIN, MIN]]);
+    // widths add up to the whole ring
+    const width = ([s, e]: [bigint, bigint]): bigint => (e === MIN ? MAX - s + 1n : e - s);
+    const many = tokenRanges(['-9000000000000000000', '0', '42', '9000000000000000000']);
+    expect(many.reduce((n, r) => n + width(r), 0n)).toBe(2n ** 64n);
+  });
+
+  test('counts are split in proportion and add up exactly, however small the table', () => {
+    const fractions = Array.from({ length: 256 }, () => 1 / 256);
+    expect(apportion(50, fractions).reduce((a, b) => a + b, 0)).toBe(50);
+    expect(apportion(0, fractions).every((c) => c === 0)).toBe(true);
+    expect(apportion(10, [0.5, 0.3, 0.2])).toEqual([5, 3, 2]);
+    expect(apportion(1, [0.25, 0.75])).toEqual([0, 1]);
+    expect(sumSizeEstimates([[{ tableId: 't', partitions: 3, bytes: 30 }], [{ tableId: 't', partitions: 4, bytes: 50 }, { tableId: 'u', partitions: 1, bytes: 5 }]])).toEqual(
+      new Map([
+        ['t', { tableId: 't', partitions: 7, bytes: 80 }],
+        ['u', { tableId: 'u', partitions: 1, bytes: 5 }],
+      ]),
+    );
   });
 });

@@ -50,6 +50,8 @@ export interface TableStats {
   readonly flushingMemtables: number;
   readonly sstableCount: number;
   readonly sstableBytes: number;
+  /** Partitions in the SSTables (each SSTable's count, summed: a partition in two counts twice). */
+  readonly sstablePartitions: number;
   readonly flushes: number;
   readonly writes: number;
   readonly reads: number;
@@ -415,6 +417,7 @@ export class Table {
       flushingMemtables: this.#flushing.length,
       sstableCount: readers.length,
       sstableBytes: readers.reduce((n, r) => n + r.totalSizeBytes, 0),
+      sstablePartitions: this.#sstables.partitionCount,
       ...this.#counters,
       failed: this.#failure?.message ?? null,
     };

@@ -9,6 +9,9 @@ import { SchemaService } from '../schema-service/schema-service';
 import type { SchemaServiceHooks } from '../schema-service/schema-service';
 import type { LocalNodeInfo } from '../system-tables/local-node-info';
 import { SystemTablesDataAccess } from '../system-tables/system-tables-data-access';
+import type { SizeEstimatesSource } from '../system-tables/system-tables-data-access';
+import { sumSizeEstimates } from '../system-tables/size-estimates';
+import type { TableSizeEstimate } from '../system-tables/size-estimates';
 import { TimeUuidGenerator } from '../terms/time-uuids';
 import { InternalCql } from '../auth/internal-cql';
 import type { AuthConfig } from '../auth/auth-service';
@@ -38,7 +41,14 @@ export interface CqlFrontendOptions {
   readonly auth?: AuthConfig;
   /** TLS on the CQL ports (every accepted socket is wrapped); null or absent: plain TCP. */
   readonly tls?: ClientTlsOptions | null;
+  /** This shard's SSTable partition counts and bytes per table, for system.size_estimates; absent: the table is empty. */
+  readonly sizeEstimates?: () => readonly TableSizeEstimate[];
 }
+
+/** smp verb: this shard's size estimates (system.size_estimates sums every shard's). */
+const SIZE_ESTIMATES_VERB = 'cql.size-estimates';
+/** How long a read of system.size_estimates waits for the other shards. */
+const SIZE_ESTIMATES_TIMEOUT_MS = 10_000;
 
 const ALLOW_ALL: AuthConfig = {
   authenticator: 'AllowAllAuthenticator',
@@ -73,7 +83,14 @@ export class CqlFrontend {
       events: { publish: (event) => transport?.events.publish(event) },
       datacenters: [options.node.dataCenter],
     });
-    const data = new SystemTablesDataAccess(options.data, this.schema, options.node);
+    const local = options.sizeEstimates;
+    let sizeEstimates: SizeEstimatesSource | null = null;
+    if (local !== undefined) {
+      options.shard.smp.registerVerb<null>(SIZE_ESTIMATES_VERB, () => local());
+      const smp = options.shard.smp;
+      sizeEstimates = async () => sumSizeEstimates(await smp.invokeOnAll<TableSizeEstimate[]>(SIZE_ESTIMATES_VERB, null, { timeoutMs: SIZE_ESTIMATES_TIMEOUT_MS }));
+    }
+    const data = new SystemTablesDataAccess(options.data, this.schema, options.node, sizeEstimates);
     const preparers = createStatementPreparers();
     this.auth = new ShardAuth({
       shard: options.shard,

@@ -8,6 +8,11 @@ import type { DataAccess } from '../execution/execution-types';
 import { ExecutionErrorCodes } from '../execution/execution-types';
 import type { LocalNodeInfo } from './local-node-info';
 import { localPartition, systemSchemaPartitions, systemTableComparators } from './virtual-partitions';
+import { sizeEstimatePartitions } from './size-estimates';
+import type { TableSizeEstimate } from './size-estimates';
+
+/** The node's SSTable partition counts and bytes per table id (every shard summed). */
+export type SizeEstimatesSource = () => Promise<ReadonlyMap<string, TableSizeEstimate>>;
 
 /** Where the current schema comes from (the shard's SchemaService). */
 export interface SchemaSource {
@@ -18,7 +23,8 @@ type VirtualTable =
   | { readonly kind: 'local' }
   | { readonly kind: 'empty' }
   | { readonly kind: 'unavailable'; readonly name: string }
-  | { readonly kind: 'schema' };
+  | { readonly kind: 'schema' }
+  | { readonly kind: 'sizeEstimates' };
 
 const NO_SSTABLES = { sstablesConsidered: 0, sstablesRead: 0, skippedByBloom: 0, skippedByClustering: 0, skippedByTimestamp: 0 } as const;
 
@@ -37,7 +43,10 @@ function virtualTables(): Map<string, VirtualTable> {
   for (const [name, t] of SYSTEM_TABLES) {
     // peers_v2 answers Invalid until the cluster work: the Python driver then falls back to
     // system.peers, and cassandra-driver never reads it.
-    out.set(t.id, name === 'local' ? { kind: 'local' } : name === 'peers_v2' ? { kind: 'unavailable', name } : { kind: 'empty' });
+    out.set(
+      t.id,
+      name === 'local' ? { kind: 'local' } : name === 'peers_v2' ? { kind: 'unavailable', name } : name === 'size_estimates' ? { kind: 'sizeEstimates' } : { kind: 'empty' },
+    );
   }
   for (const t of SYSTEM_SCHEMA_TABLES.values()) out.set(t.id, { kind: 'schema' });
   return out;
@@ -45,8 +54,9 @@ function virtualTables(): Map<string, VirtualTable> {
 
 /**
  * A DataAccess that serves the node-local virtual tables and passes every other table to
- * the real one: system.local (this node, the current schema version), system.peers,
- * size_estimates and table_estimates (empty on a single node), system.peers_v2 (Invalid
+ * the real one: system.local (this node, the current schema version), system.peers and
+ * table_estimates (empty on a single node), size_estimates (the node's SSTable partition
+ * counts per table and token range, gathered from every shard on each read), system.peers_v2 (Invalid
  * for now) and system_schema.* generated from the in-memory schema (every keyspace,
  * system ones included). Reads go through storage's readRange over the generated
  * partitions, so SELECT works on them unchanged (restrictions, projections, paging).
@@ -57,15 +67,17 @@ export class SystemTablesDataAccess implements DataAccess {
   readonly #inner: DataAccess;
   readonly #schemaSource: SchemaSource;
   readonly #node: LocalNodeInfo;
+  readonly #sizeEstimates: SizeEstimatesSource | null;
   readonly #virtual = virtualTables();
   readonly #comparators = systemTableComparators();
   #cachedFor: Schema | null = null;
   #cached = new Map<string, PartitionUpdate[]>();
 
-  constructor(inner: DataAccess, schemaSource: SchemaSource, node: LocalNodeInfo) {
+  constructor(inner: DataAccess, schemaSource: SchemaSource, node: LocalNodeInfo, sizeEstimates: SizeEstimatesSource | null = null) {
     this.#inner = inner;
     this.#schemaSource = schemaSource;
     this.#node = node;
+    this.#sizeEstimates = sizeEstimates;
   }
 
   /** True when `tableId` is served here rather than by the real tables. */
@@ -85,7 +97,7 @@ export class SystemTablesDataAccess implements DataAccess {
 
   async read(tableId: string, partitionKey: Uint8Array, token: bigint, command: ReadCommand): Promise<SinglePartitionReadResult> {
     if (!this.#virtual.has(tableId)) return this.#inner.read(tableId, partitionKey, token, command);
-    const partition = this.#partitions(tableId).find((p) => p.token === token && bytesEqual(p.partitionKey, partitionKey));
+    const partition = (await this.#partitions(tableId)).find((p) => p.token === token && bytesEqual(p.partitionKey, partitionKey));
     const page = await readRange(iterate(partition === undefined ? [] : [partition]), command, this.#comparatorsOf(tableId));
     const result = page.partitions[0] ?? null;
     const rowsReturned = result === null ? 0 : Math.max(result.rows.length, result.staticRow !== undefined ? 1 : 0);
@@ -97,7 +109,7 @@ export class SystemTablesDataAccess implements DataAccess {
 
   async readRange(tableId: string, command: RangeReadCommand): Promise<RangePage> {
     if (!this.#virtual.has(tableId)) return this.#inner.readRange(tableId, command);
-    const page = await readRange(iterate(this.#partitions(tableId)), command, this.#comparatorsOf(tableId));
+    const page = await readRange(iterate(await this.#partitions(tableId)), command, this.#comparatorsOf(tableId));
     return { partitions: page.partitions, pagingState: page.pagingState };
   }
 
@@ -105,11 +117,16 @@ export class SystemTablesDataAccess implements DataAccess {
     return this.#comparators.get(tableId) ?? SYSTEM_SCHEMA_COMPARATORS.get(this.#schemaSource.schema.tableById(tableId)!.name)!;
   }
 
-  #partitions(tableId: string): readonly PartitionUpdate[] {
+  async #partitions(tableId: string): Promise<readonly PartitionUpdate[]> {
     const table = this.#virtual.get(tableId)!;
     switch (table.kind) {
       case 'empty':
         return [];
+      case 'sizeEstimates': {
+        if (this.#sizeEstimates === null) return [];
+        const estimates = await this.#sizeEstimates();
+        return sizeEstimatePartitions(this.#schemaSource.schema, this.#node.tokens, estimates, this.#comparatorsOf(tableId));
+      }
       case 'unavailable':
         throw new CharybdisError(ExecutionErrorCodes.INVALID, `unconfigured table ${table.name}`);
       case 'local':

@@ -92,8 +92,8 @@ const LAYOUTS: readonly (readonly [string, string, SystemTableLayout])[] = [
 
 /**
  * The `system` keyspace's tables, as Cassandra 4.0 defines them, by name. The CQL layer
- * fills system.local (and, with cluster work, the peers tables); size_estimates and
- * table_estimates stay empty on a single node. gc_grace_seconds is 0 as in Cassandra.
+ * fills system.local (and, with cluster work, the peers tables) and size_estimates;
+ * table_estimates stays empty. gc_grace_seconds is 0 as in Cassandra.
  */
 export const SYSTEM_TABLES: ReadonlyMap<string, TableMetadata> = new Map(
   LAYOUTS.map(([name, comment, layout]) => [name, defineSystemTable(SYSTEM_KEYSPACE_NAME, name, comment, layout, 0)]),

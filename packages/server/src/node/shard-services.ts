@@ -70,6 +70,11 @@ export class ShardServices {
     this.#frontend = new CqlFrontend({
       shard: this.#shard,
       data: this.proxy,
+      sizeEstimates: () =>
+        this.db.tables.map((t) => {
+          const stats = t.stats();
+          return { tableId: t.id, partitions: stats.sstablePartitions, bytes: stats.sstableBytes };
+        }),
       initialSchema: schema,
       tables: {
         onTablesChanged: (diff) => this.#applySchemaDiff(diff),
