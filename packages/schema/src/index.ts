@@ -5,3 +5,4 @@ export { murmur3Token, murmur3Hash64, MURMUR3_MIN_TOKEN, MURMUR3_MAX_TOKEN } fro
 export * from './types';
 export * from './mutation';
 export * from './catalog';
+export * from './describe';

@@ -13,7 +13,7 @@ import { InteractiveSession } from './interactive';
 import { askPassword } from './password-prompt';
 import { openSession } from './session';
 import { Shell } from './shell';
-import { quoteIdentifier } from './cql-identifiers';
+import { quoteIdentifier } from '@charybdis/schema';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { types } from 'cassandra-driver';
 import type { types as DriverTypes } from 'cassandra-driver';
 import { CQLSH_VERSION } from './cli-options';
-import { parseIdentifier } from './cql-identifiers';
+import { parseIdentifier } from '@charybdis/schema';
 import { runDescribe } from './describe/describe-command';
 import { formatQueryError } from './error-format';
 import { helpIndex, helpTopic } from './help-text';

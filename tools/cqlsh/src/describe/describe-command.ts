@@ -1,14 +1,21 @@
 /**
  * DESCRIBE / DESC: parses what to describe, reads the schema rows through the driver and
- * returns the lines to print (CQL from schema-describer.ts, or lists of names).
+ * returns the lines to print (CQL from @charybdis/schema's describer, or lists of names).
  */
 import type { Client } from 'cassandra-driver';
-import { parseQualifiedName, quoteIdentifier } from '../cql-identifiers';
+import {
+  DESCRIBE_SKIPPED_KEYSPACES,
+  describeIndex,
+  describeKeyspaceFull,
+  describeTableWithIndexes,
+  describeType,
+  orderTypes,
+  parseQualifiedName,
+  quoteIdentifier,
+} from '@charybdis/schema';
+import type { KeyspaceSchema } from '@charybdis/schema';
 import { ShellError } from '../shell-error';
 import { readKeyspace, readKeyspaceNames } from './schema-reader';
-import { describeIndex, describeKeyspaceFull, describeTableWithIndexes, describeType, orderTypes } from './schema-describer';
-import type { KeyspaceSchema } from './schema-model';
-import { SYSTEM_KEYSPACES } from './schema-model';
 
 /** What DESCRIBE needs from the shell. */
 export interface DescribeContext {
@@ -114,7 +121,7 @@ export async function runDescribe(ctx: DescribeContext, args: string): Promise<s
       if (word === 'schema' && rest !== '') break;
       const out: string[] = [];
       for (const name of await readKeyspaceNames(ctx.client)) {
-        if (word === 'schema' && SYSTEM_KEYSPACES.has(name)) continue;
+        if (word === 'schema' && DESCRIBE_SKIPPED_KEYSPACES.has(name)) continue;
         const schema = await readKeyspace(ctx.client, name);
         if (schema !== undefined) out.push(...cql(describeKeyspaceFull(schema)));
       }

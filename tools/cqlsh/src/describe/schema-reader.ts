@@ -1,9 +1,9 @@
 /**
  * Reads the system_schema rows DESCRIBE needs through the driver (the node has no
- * server-side DESCRIBE). Values are copied into the plain shapes of schema-model.ts.
+ * server-side DESCRIBE). Values are copied into the plain shapes of @charybdis/schema's describe model.
  */
 import type { Client } from 'cassandra-driver';
-import type { ColumnRow, IndexRow, KeyspaceRow, KeyspaceSchema, TableRow, TypeRow } from './schema-model';
+import type { ColumnRow, IndexRow, KeyspaceRow, KeyspaceSchema, TableRow, TypeRow } from '@charybdis/schema';
 
 type Row = Record<string, unknown>;
 

@@ -59,7 +59,7 @@ export interface KeyspaceSchema {
 }
 
 /** Keyspaces the node manages itself; DESCRIBE SCHEMA leaves them out, as cqlsh does. */
-export const SYSTEM_KEYSPACES: ReadonlySet<string> = new Set([
+export const DESCRIBE_SKIPPED_KEYSPACES: ReadonlySet<string> = new Set([
   'system', 'system_schema', 'system_auth', 'system_distributed', 'system_traces',
   'system_virtual_schema', 'system_views', 'system_distributed_everywhere',
 ]);

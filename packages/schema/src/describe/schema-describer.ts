@@ -5,7 +5,7 @@
  * the other columns by name, PRIMARY KEY, CLUSTERING ORDER BY and every table option; the
  * table's CREATE INDEX statements after it. Pure: rows in, text out.
  */
-import { quoteIdentifier, quoteString, quoteTypeName } from '../cql-identifiers';
+import { quoteIdentifier, quoteString, quoteTypeName } from './cql-identifiers';
 import type { ColumnRow, IndexRow, KeyspaceRow, KeyspaceSchema, TableRow, TypeRow } from './schema-model';
 
 type OptionKind = 'string' | 'double' | 'int' | 'boolean' | 'map';

@@ -1,4 +1,4 @@
-import { quoteIdentifier, parseQualifiedName } from '../src/cql-identifiers';
+import { quoteIdentifier, parseQualifiedName } from '../src/describe/cql-identifiers';
 import { describeIndex, describeKeyspace, describeKeyspaceFull, describeTable, describeType, orderTypes } from '../src/describe/schema-describer';
 import type { ColumnRow, KeyspaceSchema, TypeRow } from '../src/describe/schema-model';
 
