@@ -197,6 +197,34 @@ test('UDTs: writetime() and ttl() of one field, a value from before ALTER TYPE A
   expect(prepared.rows.map((r) => r.get('v') as number)).toEqual([1, 2]);
 });
 
+test('DESCRIBE answers from the server (as Cassandra 4.0 does for its cqlsh), and its CQL recreates the schema', async () => {
+  await client.execute("CREATE KEYSPACE \"Desc\" WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 1}");
+  await client.execute('CREATE TYPE "Desc".addr (street text, zip int)');
+  await client.execute('CREATE TYPE "Desc".person (name text, home frozen<addr>)');
+  await client.execute('CREATE TABLE "Desc".t (k int, c text, p frozen<person>, v int, s int static, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (c DESC) AND comment = \'it\'\'s\' AND gc_grace_seconds = 7');
+  await client.execute('CREATE INDEX t_v ON "Desc".t (v)');
+  const describe = async (cql: string): Promise<string[][]> =>
+    (await client.execute(cql)).rows.map((r) => r.keys().map((k) => String(r.get(k) as unknown)));
+  const before = await describe('DESCRIBE KEYSPACE "Desc"');
+  expect(before.map((r) => r.slice(0, 3))).toEqual([
+    ['"Desc"', 'keyspace', '"Desc"'],
+    ['"Desc"', 'type', 'addr'],
+    ['"Desc"', 'type', 'person'], // after addr, which it uses
+    ['"Desc"', 'table', 't'],
+    ['"Desc"', 'index', 't_v'],
+  ]);
+  expect(before[3]![3]).toContain('WITH CLUSTERING ORDER BY (c DESC)');
+  expect(before[3]![3]).toContain("comment = 'it''s'");
+  expect(await describe('DESCRIBE TABLE "Desc".t')).toEqual([before[3], before[4]]);
+  expect(await describe('DESC TYPE "Desc".person')).toEqual([before[2]]);
+  expect((await describe('DESCRIBE KEYSPACES')).map((r) => r[2])).toEqual(expect.arrayContaining(['"Desc"', 'system', 'system_schema']));
+  await expect(client.execute('DESCRIBE TABLE "Desc".nope')).rejects.toThrow("'nope' not found in keyspace 'Desc'");
+  // Drop everything, run the statements DESCRIBE gave, describe again: the same text.
+  await client.execute('DROP KEYSPACE "Desc"');
+  for (const row of before) await client.execute(row[3]!);
+  expect(await describe('DESCRIBE KEYSPACE "Desc"')).toEqual(before);
+});
+
 test('errors carry the right codes and messages', async () => {
   await expect(client.execute('SELEKT * FROM ks.wide')).rejects.toMatchObject({ code: types.responseErrorCodes.syntaxError });
   await expect(client.execute('SELECT * FROM ks.nope')).rejects.toMatchObject({ code: types.responseErrorCodes.invalid, message: expect.stringContaining('nope') as string });

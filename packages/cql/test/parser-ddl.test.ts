@@ -335,3 +335,26 @@ describe('cqlTypeText', () => {
     expect(type.kind).toBe('map');
   });
 });
+
+describe('DESCRIBE', () => {
+  test.each<[string, unknown]>([
+    ['DESCRIBE KEYSPACES', { kind: 'describe', full: false, target: { kind: 'keyspaces' } }],
+    ['DESC FULL SCHEMA WITH INTERNALS', { kind: 'describe', full: true, target: { kind: 'schema' } }],
+    ['DESCRIBE KEYSPACE', { kind: 'describe', full: false, target: { kind: 'keyspace', keyspace: undefined, only: false } }],
+    ['describe only keyspace "Ks";', { kind: 'describe', full: false, target: { kind: 'keyspace', keyspace: 'Ks', only: true } }],
+    ['DESCRIBE TABLE ks.t', { kind: 'describe', full: false, target: { kind: 'table', name: { keyspace: 'ks', name: 't' } } }],
+    ['DESCRIBE COLUMNFAMILY t', { kind: 'describe', full: false, target: { kind: 'table', name: { keyspace: undefined, name: 't' } } }],
+    ['DESCRIBE TABLES', { kind: 'describe', full: false, target: { kind: 'tables' } }],
+    ['DESCRIBE TYPE ks.u', { kind: 'describe', full: false, target: { kind: 'type', name: { keyspace: 'ks', name: 'u' } } }],
+    ['DESCRIBE INDEX i', { kind: 'describe', full: false, target: { kind: 'index', name: { keyspace: undefined, name: 'i' } } }],
+    ['DESCRIBE ks.t', { kind: 'describe', full: false, target: { kind: 'element', name: { keyspace: 'ks', name: 't' } } }],
+  ])('%s', (text, expected) => {
+    expect(parsed(text)).toEqual(expected);
+  });
+
+  test('bad forms are syntax errors', () => {
+    expect(() => parsed('DESCRIBE')).toThrow(/line 1:8/);
+    expect(() => parsed('DESCRIBE ONLY TABLE t')).toThrow(/K_KEYSPACE/);
+    expect(() => parsed('DESCRIBE TABLE t WITH x')).toThrow(/K_INTERNALS/);
+  });
+});

@@ -50,7 +50,7 @@ describe('syntax errors', () => {
     ['SELECT * FROM t WHERE (a, b) = 1', 'line 1:31 a multi-column relation compares with a tuple literal or a bind marker'],
     ['SELECT * FROM t WHERE\n  a = 1 AND\n  AND b = 2', "line 3:2 no viable alternative at input 'AND' ('and' is a reserved keyword; write \"and\" to use it as a name)"],
     ['', "line 1:0 no viable alternative at input '<EOF>'"],
-    ['DESCRIBE KEYSPACES', "line 1:0 no viable alternative at input 'DESCRIBE'"],
+    ['DESCRIBE ONLY TABLE t', "line 1:14 mismatched input 'TABLE' expecting K_KEYSPACE"],
   ])('%s', (text, message) => {
     expect(syntaxError(text)).toBe(message);
   });

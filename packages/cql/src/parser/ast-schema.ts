@@ -203,7 +203,30 @@ export interface DropFunctionStatement {
   readonly argTypes: readonly RawType[] | undefined;
 }
 
+/** What a DESCRIBE statement names (Cassandra 4.0's server-side DESCRIBE). */
+export type DescribeTarget =
+  | { readonly kind: 'schema' }
+  | { readonly kind: 'keyspaces' }
+  | { readonly kind: 'keyspace'; readonly keyspace: string | undefined; readonly only: boolean }
+  | { readonly kind: 'tables' }
+  | { readonly kind: 'table'; readonly name: QualifiedName }
+  | { readonly kind: 'types' }
+  | { readonly kind: 'type'; readonly name: QualifiedName }
+  | { readonly kind: 'index'; readonly name: QualifiedName }
+  | { readonly kind: 'functions' | 'aggregates' | 'cluster' }
+  /** `DESCRIBE name`: a keyspace, else a table (or index) of the session's keyspace. */
+  | { readonly kind: 'element'; readonly name: QualifiedName };
+
+/** `DESCRIBE | DESC [FULL] target [WITH INTERNALS]`. */
+export interface DescribeStatement {
+  readonly kind: 'describe';
+  readonly target: DescribeTarget;
+  /** FULL: DESCRIBE SCHEMA includes the system keyspaces. */
+  readonly full: boolean;
+}
+
 export type SchemaStatement =
+  | DescribeStatement
   | CreateKeyspaceStatement
   | AlterKeyspaceStatement
   | CreateTableStatement

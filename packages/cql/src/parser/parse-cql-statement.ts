@@ -2,6 +2,7 @@
  * The parser's entry point: one CQL statement in, its AST and bind markers out.
  */
 import type { Statement, ParsedStatement } from './statement';
+import type { DescribeStatement, DescribeTarget } from './ast-schema';
 import { tokenizeCql } from './lexer';
 import { parseAlterRole, parseCreateRole, parseGrantOrRevoke, parseList, parseUser } from './parse-auth';
 import { parseCreateAggregate, parseCreateFunction, parseDropFunction } from './parse-function-ddl';
@@ -73,9 +74,39 @@ function parseStatement(c: TokenCursor): Statement {
         return parseGrantOrRevoke(c, false);
       case 'list':
         return parseList(c);
+      case 'describe':
+      case 'desc':
+        return parseDescribe(c);
     }
   }
   throw c.noViable(t);
+}
+
+/** After DESCRIBE / DESC: `[FULL] target [WITH INTERNALS]` (Cassandra 4.0's grammar). */
+function parseDescribe(c: TokenCursor): DescribeStatement {
+  const full = c.acceptWord('full');
+  const target = parseDescribeTarget(c);
+  if (c.acceptWord('with')) c.expectWord('internals');
+  return { kind: 'describe', target, full };
+}
+
+function parseDescribeTarget(c: TokenCursor): DescribeTarget {
+  if (c.acceptWord('schema')) return { kind: 'schema' };
+  if (c.acceptWord('cluster')) return { kind: 'cluster' };
+  if (c.acceptWord('keyspaces')) return { kind: 'keyspaces' };
+  if (c.acceptWord('tables') || c.acceptWord('columnfamilies')) return { kind: 'tables' };
+  if (c.acceptWord('types')) return { kind: 'types' };
+  if (c.acceptWord('functions')) return { kind: 'functions' };
+  if (c.acceptWord('aggregates')) return { kind: 'aggregates' };
+  const only = c.acceptWord('only');
+  if (c.acceptWord('keyspace')) {
+    return { kind: 'keyspace', keyspace: c.atKind(TokenKind.Eof) || c.atPunct(';') || c.atWord('with') ? undefined : parseSimpleName(c, 'keyspace'), only };
+  }
+  if (only) throw c.mismatched('K_KEYSPACE');
+  if (c.acceptWord('table') || c.acceptWord('columnfamily')) return { kind: 'table', name: parseQualifiedName(c, 'table') };
+  if (c.acceptWord('type')) return { kind: 'type', name: parseQualifiedName(c, 'type') };
+  if (c.acceptWord('index')) return { kind: 'index', name: parseQualifiedName(c, 'index') };
+  return { kind: 'element', name: parseQualifiedName(c, 'keyspace or table') };
 }
 
 function parseCreate(c: TokenCursor): Statement {

@@ -4,6 +4,7 @@ import { isAuthStatement } from '../auth/is-auth-statement';
 import type { ParsedStatement } from '../parser/statement';
 import { isDdlStatement, prepareDdl, prepareTruncate, prepareUse, unsupportedStatementError } from '../schema-statements/prepare-schema-statement';
 import type { SchemaStatementRunner } from '../schema-statements/schema-statement-runner';
+import { prepareDescribe } from '../schema-statements/describe-statement';
 import type { StatementPreparers } from './statement-preparers';
 import type { AuthStatement } from '../parser/ast-auth';
 
@@ -41,6 +42,8 @@ export function prepareParsedStatement(
       return prepareUse(s);
     case 'truncate':
       return prepareTruncate(s, keyspace, runner);
+    case 'describe':
+      return prepareDescribe(s, keyspace, schema);
     default:
       if (isDdlStatement(s)) return prepareDdl(s, keyspace, runner);
       if (auth !== undefined && isAuthStatement(s)) return auth.prepare(s);

@@ -12,3 +12,4 @@ export {
   orderTypes,
   qualified,
 } from './schema-describer';
+export { describeModelOf } from './describe-model-of';
