@@ -32,6 +32,8 @@
 // issuing thread are printed on stderr; `*_unstalled_*` metrics drop the reads that
 // overlapped a stall of this thread (CPU contention), never the ones slowed by the disk.
 // Run: npx tsc -b && node tools/dev/bench.mjs io-queue   (~3 min)
+// Parts: io-queue-bench-common.ts (sizes, quantiles, device counters) and
+// io-queue-bench-disk.ts (the disk-model probes and the fio reference runs).
 //
 // Parameters and why:
 // - A_RATE 2000/s of 4 KiB: a modest client read load (~8 MB/s), far below the disk's IOPS,
@@ -70,35 +72,27 @@
 // IO_QUEUE_BENCH_MAX_IN_FLIGHT (queue default 256), IO_QUEUE_BENCH_A_RATE (2000),
 // IO_QUEUE_BENCH_B_OUTSTANDING (64), IO_QUEUE_BENCH_ONLY (comma list of configurations,
 // e.g. "a_idle,b_alone,loaded@0.5,fio").
-import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parse as parseYaml } from 'yaml';
 import { reportBench } from '../src/bench/bench-report';
 import { allocateAligned, createIoBackend, DMA_ALIGNMENT } from '../src/io/backend';
 import type { IoBackend } from '../src/io/backend';
 import { DmaFile } from '../src/io/file';
 import type { IoDispatch } from '../src/io/file';
-import { DEFAULT_IO_DISK, diskForDirectory, IoQueue, parseIoProperties } from '../src/io/queue';
+import { IoQueue } from '../src/io/queue';
 import type { IoDiskProperties, IoQueueOptions } from '../src/io/queue';
 import { ioQueueDispatch } from '../src/shard/shard-io';
 import { benchDir, ensureBenchFile } from './bench-files';
+import { A_RATE, A_SIZE, B_SIZE, deviceBytes, FILE_MB, load1, median, MiB, quantile, rng, round, SECONDS, setBenchDevice, sortedCopy, WARMUP_SECONDS } from './io-queue-bench-common';
+import type { DeviceBytes, Files } from './io-queue-bench-common';
+import { diskModel, fioUnavailable, runFio } from './io-queue-bench-disk';
 
 const SUITE = 'core';
-const KiB = 1024;
-const MiB = 1024 * 1024;
-const A_SIZE = 4 * KiB;
-const B_SIZE = 128 * KiB;
-const FILE_MB = 1024;
-const SECONDS = Number(process.env.IO_QUEUE_BENCH_SECONDS ?? 5);
-const WARMUP_SECONDS = 0.5;
 const RUNS = Number(process.env.IO_QUEUE_BENCH_RUNS ?? 3);
-const MODEL_SECONDS = 2;
-const A_RATE = Number(process.env.IO_QUEUE_BENCH_A_RATE ?? 2000);
 const A_SHARES = 1000;
 const B_SHARES = 100;
 const B_OUTSTANDING = Number(process.env.IO_QUEUE_BENCH_B_OUTSTANDING ?? 64);
@@ -132,155 +126,9 @@ const TARGET_SPLIT_RATIO = SPLIT_SHARES[0] / SPLIT_SHARES[1];
 const TARGET_SPLIT_TOLERANCE = 0.15;
 
 
-/** xorshift32: cheap, deterministic positions. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-}
-
-function sortedCopy(values: Float64Array): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-function median(values: number[]): number {
-  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)]!;
-}
-
-const round = (x: number, digits = 3): number => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
-const load1 = (): number => round(os.loadavg()[0]!, 2);
-
-/** Bytes the device of the bench directory moved (from /proc/diskstats), to spot other processes' I/O. */
-interface DeviceBytes {
-  read: number;
-  written: number;
-}
-let deviceId: { major: number; minor: number } | null = null;
-function deviceBytes(): DeviceBytes | null {
-  if (deviceId === null) return null;
-  try {
-    for (const line of fs.readFileSync('/proc/diskstats', 'utf8').split('\n')) {
-      const f = line.trim().split(/\s+/);
-      if (Number(f[0]) === deviceId.major && Number(f[1]) === deviceId.minor) {
-        return { read: Number(f[5]) * 512, written: Number(f[9]) * 512 }; // always 512-byte sectors
-      }
-    }
-  } catch {
-    // not Linux, or no access: no foreign-I/O check
-  }
-  return null;
-}
-
-// ---------------------------------------------------------------------------------------
-// Disk model
-
-interface ClosedLoopResult {
-  iops: number;
-  bytesPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Device traffic during the probe that was not the probe's (MB/s), null when unknown. */
-  foreignMBps: number | null;
-}
-
-/** `depth` lanes of `size`-byte random reads or writes on `file` for `seconds`, no queue. */
-async function closedLoop(file: DmaFile, kind: 'read' | 'write', size: number, depth: number, seconds: number): Promise<ClosedLoopResult> {
-  const slots = Math.floor((FILE_MB * MiB) / size);
-  const next = rng(0x1234567 + size + depth);
-  const lat: number[] = [];
-  let count = 0;
-  const dev0 = deviceBytes();
-  const t0 = performance.now();
-  const deadline = t0 + seconds * 1000;
-  const lane = async (): Promise<void> => {
-    const buf = randomFillSync(allocateAligned(size, DMA_ALIGNMENT));
-    for (;;) {
-      const start = performance.now();
-      if (start >= deadline) return;
-      const pos = (next() % slots) * size;
-      if (kind === 'read') await file.readInto(pos, buf);
-      else await file.write(pos, buf);
-      lat.push(performance.now() - start);
-      count++;
-    }
-  };
-  await Promise.all(Array.from({ length: depth }, lane));
-  const elapsedS = (performance.now() - t0) / 1000;
-  const dev1 = deviceBytes();
-  const sorted = sortedCopy(Float64Array.from(lat));
-  const foreignMBps =
-    dev0 === null || dev1 === null ? null : Math.max(0, dev1.read - dev0.read + dev1.written - dev0.written - count * size) / elapsedS / 1e6;
-  return {
-    iops: count / elapsedS,
-    bytesPerSec: (count * size) / elapsedS,
-    p50Ms: quantile(sorted, 0.5),
-    p99Ms: quantile(sorted, 0.99),
-    foreignMBps,
-  };
-}
-
-interface DiskModel {
-  disk: IoDiskProperties;
-  source: string;
-  /** What each closed-loop probe gave, when measured. */
-  probes?: Record<string, ClosedLoopResult>;
-}
-
-async function diskModel(backend: IoBackend, dir: string, readPath: string, writePath: string): Promise<DiskModel> {
-  const choice = process.env.IO_QUEUE_BENCH_MODEL ?? 'auto';
-  if (choice === 'default') return { disk: DEFAULT_IO_DISK, source: 'DEFAULT_IO_DISK' };
-  const file = choice !== 'auto' && choice !== 'measure' ? choice : path.join(process.cwd(), 'conf', 'io_properties.yaml');
-  if (choice !== 'measure' && fs.existsSync(file)) {
-    const props = parseIoProperties(parseYaml(fs.readFileSync(file, 'utf8')) as unknown, file);
-    const disk = diskForDirectory(props, dir);
-    return { disk, source: disk.isDefault ? `${file} (no entry covers ${dir}: defaults)` : file };
-  }
-  process.stderr.write(`io-queue bench: measuring the disk model (4 x ${MODEL_SECONDS} s)\n`);
-  const r = await DmaFile.open(backend, readPath, { direct: true, readOnly: true });
-  const w = await DmaFile.open(backend, writePath, { direct: true });
-  await closedLoop(r, 'read', A_SIZE, 32, 0.3); // warm-up: JIT, ring
-  const probes = {
-    randread_4k_qd32: await closedLoop(r, 'read', A_SIZE, 32, MODEL_SECONDS),
-    randread_128k_qd8: await closedLoop(r, 'read', B_SIZE, 8, MODEL_SECONDS),
-    randwrite_4k_qd32: await closedLoop(w, 'write', A_SIZE, 32, MODEL_SECONDS),
-    randwrite_128k_qd8: await closedLoop(w, 'write', B_SIZE, 8, MODEL_SECONDS),
-  };
-  await r.close();
-  await w.close();
-  const props = parseIoProperties(
-    {
-      disks: [
-        {
-          mountpoint: dir,
-          read_iops: Math.round(probes.randread_4k_qd32.iops),
-          read_bandwidth: Math.round(probes.randread_128k_qd8.bytesPerSec),
-          write_iops: Math.round(probes.randwrite_4k_qd32.iops),
-          write_bandwidth: Math.round(probes.randwrite_128k_qd8.bytesPerSec),
-        },
-      ],
-    },
-    'measured by io-queue.bench',
-  );
-  return { disk: diskForDirectory(props, dir), source: 'measured', probes };
-}
-
 // ---------------------------------------------------------------------------------------
 // Load generator
 
-interface Files {
-  readPath: string;
-  writePath: string;
-}
 
 interface LoadSpec {
   /** The queue; null: straight to the backend (DmaFile without dispatch). */
@@ -492,58 +340,6 @@ async function runLoad(backend: IoBackend, files: Files, spec: LoadSpec, seconds
 }
 
 // ---------------------------------------------------------------------------------------
-// fio reference: the device's own trade-off, with no JS and no scheduler
-
-interface FioResult {
-  readP50Ms: number;
-  readP99Ms: number;
-  writeMBps: number;
-}
-
-/** fio's verdict when it cannot run (not installed, failed); then the fio configurations are skipped. */
-let fioProblem: string | null = null;
-
-/**
- * A's reads (4 KiB random, A_RATE/s, O_DIRECT, io_uring) next to `writeDepth` outstanding
- * 128 KiB random O_DIRECT writes (0: none), on the same files, for SECONDS, run by fio.
- * fio's read latency is from submission (A's own figures are from the intended start,
- * which can only be higher), so the frontier it draws is the device's best case.
- */
-function runFio(files: Files, readers: boolean, writeDepth: number): FioResult | null {
-  if (fioProblem !== null) return null;
-  const args = ['--output-format=json', `--runtime=${SECONDS}`, `--ramp_time=${WARMUP_SECONDS}`, '--time_based', '--direct=1', '--ioengine=io_uring'];
-  if (readers) {
-    args.push('--name=a', `--filename=${files.readPath}`, '--rw=randread', `--bs=${A_SIZE}`, '--iodepth=4', `--rate_iops=${A_RATE}`, `--size=${FILE_MB}m`);
-  }
-  if (writeDepth > 0) {
-    args.push('--name=b', `--filename=${files.writePath}`, '--rw=randwrite', `--bs=${B_SIZE}`, `--iodepth=${writeDepth}`, `--size=${FILE_MB}m`);
-  }
-  const res = spawnSync('fio', args, { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
-  if (res.error !== undefined) {
-    fioProblem = `fio unavailable (${res.error.message}); install it with apt-get install -y fio`;
-    return null;
-  }
-  if (res.status !== 0) {
-    fioProblem = `fio exited with ${res.status}: ${res.stderr.trim().slice(0, 300)}`;
-    return null;
-  }
-  interface FioJob {
-    jobname: string;
-    read: { clat_ns: { percentile?: Record<string, number> } };
-    write: { bw_bytes: number };
-  }
-  const jobs = (JSON.parse(res.stdout) as { jobs: FioJob[] }).jobs;
-  const a = jobs.find((j) => j.jobname === 'a');
-  const b = jobs.find((j) => j.jobname === 'b');
-  const pct = a?.read.clat_ns.percentile;
-  return {
-    readP50Ms: pct === undefined ? NaN : (pct['50.000000'] ?? NaN) / 1e6,
-    readP99Ms: pct === undefined ? NaN : (pct['99.000000'] ?? NaN) / 1e6,
-    writeMBps: b === undefined ? NaN : b.write.bw_bytes / 1e6,
-  };
-}
-
-// ---------------------------------------------------------------------------------------
 // Configurations
 
 /** The configurations above, plus `loaded@<goal>`: A + B through a queue with latencyGoalMs = goal (the sweep). */
@@ -701,8 +497,7 @@ async function main(): Promise<void> {
   await ensureBenchFile(files.readPath, FILE_MB * MiB, 'io-queue bench');
   await ensureBenchFile(files.writePath, FILE_MB * MiB, 'io-queue bench');
   const dev = fs.statSync(files.writePath).dev;
-  deviceId = { major: Math.floor(dev / 256) & 0xfff, minor: (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00) };
-  if (deviceBytes() === null) deviceId = null;
+  setBenchDevice(dev);
   const selection = createIoBackend({ prefer: 'io_uring' });
   const backend = selection.backend;
   process.stderr.write(`io-queue bench: ${selection.reason}; dir ${dir}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
@@ -780,6 +575,7 @@ async function main(): Promise<void> {
           );
         }
       }
+      const fioProblem = fioUnavailable();
       if (fioProblem !== null) process.stderr.write(`io-queue bench: no fio reference: ${fioProblem}\n`);
     }
     runs.push(s);
