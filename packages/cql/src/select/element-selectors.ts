@@ -161,6 +161,33 @@ export function fieldSelector(receiver: ScalarSelector, field: string): ScalarSe
 }
 
 /**
+ * writetime(…) / ttl(…) of one cell of a non-frozen collection or UDT column, the one
+ * `find` picks from the row's live elements (null when there is none). `selection` is the
+ * text after the column name in the result column's name (`[k]`, `.f`).
+ */
+function cellMetadataSelector(
+  column: SelectColumn,
+  selection: string,
+  which: 'writeTime' | 'ttl',
+  find: (elements: readonly ResultElement[], row: RowView) => ResultElement | undefined,
+): ScalarSelector {
+  const i = column.index;
+  return {
+    kind: 'scalar',
+    type: nativeType(which === 'writeTime' ? 'bigint' : 'int'),
+    name: `${which === 'writeTime' ? 'writetime' : 'ttl'}(${column.name}${selection})`,
+    columns: [column],
+    evaluate: (row) => {
+      const elements = row.elements[i];
+      const e = elements === null || elements === undefined ? undefined : find(elements, row);
+      if (e === undefined) return null;
+      if (which === 'writeTime') return BIGINT.serialize(e.writetimeUs);
+      return e.ttlSeconds === null ? null : INT.serialize(e.ttlSeconds);
+    },
+  };
+}
+
+/**
  * writetime(c.f) / ttl(c.f) of one field of a non-frozen UDT column: the field's own cell
  * (null when the field has no live cell). `udt` is the column's type.
  */
@@ -168,19 +195,9 @@ export function fieldMetadataSelector(column: SelectColumn, udt: Extract<CqlType
   const at = udt.fields.findIndex((f) => f.name === field);
   if (at < 0) throw invalidRequest(`${column.name} of type ${cqlTypeToString(udt)} has no field ${field}`);
   const path = fieldPath(at);
-  const i = column.index;
-  return {
-    kind: 'scalar',
-    type: nativeType(which === 'writeTime' ? 'bigint' : 'int'),
-    name: `${which === 'writeTime' ? 'writetime' : 'ttl'}(${column.name}.${field})`,
-    columns: [column],
-    evaluate: (row) => {
-      const e = row.elements[i]?.find((x) => x.path.length === 2 && x.path[0] === path[0] && x.path[1] === path[1]);
-      if (e === undefined) return null;
-      if (which === 'writeTime') return BIGINT.serialize(e.writetimeUs);
-      return e.ttlSeconds === null ? null : INT.serialize(e.ttlSeconds);
-    },
-  };
+  return cellMetadataSelector(column, `.${field}`, which, (elements) =>
+    elements.find((x) => x.path.length === 2 && x.path[0] === path[0] && x.path[1] === path[1]),
+  );
 }
 
 /** writetime(c[k]) / ttl(c[k]) of one element of a non-frozen map or set column. */
@@ -189,19 +206,8 @@ export function elementMetadataSelector(column: SelectColumn, key: PreparedTerm,
   if (t.kind !== 'map' && t.kind !== 'set') throw invalidRequest(`Invalid element selection for ${which}: ${column.name} is not a non-frozen map or set`);
   const cmp = codecFor(t.kind === 'map' ? t.key : t.element);
   const keyOf = subscriptValue(key);
-  const i = column.index;
-  const find = (elements: readonly ResultElement[] | null, k: Uint8Array | null): ResultElement | undefined =>
-    elements === null || k === null ? undefined : elements.find((e) => cmp.compare(e.path, k) === 0);
-  return {
-    kind: 'scalar',
-    type: nativeType(which === 'writeTime' ? 'bigint' : 'int'),
-    name: `${which === 'writeTime' ? 'writetime' : 'ttl'}(${column.name}[${keyText}])`,
-    columns: [column],
-    evaluate: (row) => {
-      const e = find(row.elements[i] ?? null, keyOf(row));
-      if (e === undefined) return null;
-      if (which === 'writeTime') return BIGINT.serialize(e.writetimeUs);
-      return e.ttlSeconds === null ? null : INT.serialize(e.ttlSeconds);
-    },
-  };
+  return cellMetadataSelector(column, `[${keyText}]`, which, (elements, row) => {
+    const k = keyOf(row);
+    return k === null ? undefined : elements.find((e) => cmp.compare(e.path, k) === 0);
+  });
 }
