@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPorts } from '@charybdis/core';
 
 /** The built `charybdis` entry point: what the README's start command runs. */
 export const CHARYBDIS_BIN = path.resolve(__dirname, '..', '..', 'packages', 'server', 'dist', 'src', 'bin', 'charybdis.js');
@@ -76,19 +76,8 @@ export function tempDir(prefix = 'charybdis-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Distinct ports that were free a moment ago on 127.0.0.1. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  const ports: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    ports.push((server.address() as net.AddressInfo).port);
-  }
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+/** Free ports on 127.0.0.1 (core's helper, under the name these tests use). */
+export const freePorts = freeLoopbackPorts;
 
 /** The flags that put a node on the given ports (CQL, shard-aware, API, Prometheus). */
 export function portArgs([cql, shardAware, api, prometheus]: number[]): string[] {

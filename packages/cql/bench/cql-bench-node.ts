@@ -4,9 +4,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPorts } from '@charybdis/core';
 
 /** The repository root, from packages/cql/dist/bench. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -125,18 +125,8 @@ export function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) =>
   });
 }
 
-/** Distinct ports that were free a moment ago on 127.0.0.1. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  for (let i = 0; i < count; i++) {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-  }
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+/** Free ports on 127.0.0.1 (core's helper, under the name these tests use). */
+export const freePorts = freeLoopbackPorts;
 
 /** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`). */
 export function clockTicksPerSec(): number {

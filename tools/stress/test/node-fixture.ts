@@ -1,9 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPorts } from '@charybdis/core';
 
 /** The repository root, from tools/stress/test. */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -11,18 +11,8 @@ const CHARYBDIS_BIN = path.join(ROOT, 'packages', 'server', 'dist', 'src', 'bin'
 /** The built stress command, as a user runs it. */
 export const STRESS_BIN = path.join(ROOT, 'tools', 'stress', 'bin', 'stress');
 
-/** Distinct ports that were free a moment ago on 127.0.0.1. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  for (let i = 0; i < count; i++) {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-  }
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+/** Free ports on 127.0.0.1 (core's helper, under the name these tests use). */
+export const freePorts = freeLoopbackPorts;
 
 /** A real charybdis process on free ports in its own scratch folder. */
 export class TestNode {

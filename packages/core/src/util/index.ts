@@ -14,3 +14,4 @@ export { parallelForEach } from './parallel-for-each';
 export type { ParallelForEachOptions } from './parallel-for-each';
 export { sleep } from './sleep';
 export type { SleepOptions } from './sleep';
+export { freeLoopbackPorts } from './free-loopback-ports';
